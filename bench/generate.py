@@ -1,0 +1,250 @@
+"""Generate realistic N-document bundles for benchmarks.
+
+Each "app unit" is eight documents that reference each other correctly
+(Deployment, Service, ConfigMap, Secret, PersistentVolumeClaim, StatefulSet
+with its headless Service folded into the Service slot of the next unit,
+Ingress, HorizontalPodAutoscaler), so a correct linter reports nothing on
+the whole bundle. Usage: python bench/generate.py N > bundle.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+
+UNIT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: web-{i}
+    app.kubernetes.io/part-of: shop
+spec:
+  replicas: 3
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web-{i}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web-{i}
+        app.kubernetes.io/part-of: shop
+      annotations:
+        prometheus.io/scrape: "true"
+    spec:
+      serviceAccountName: default
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: web
+          image: registry.example.com/shop/web:1.{i}.0
+          imagePullPolicy: IfNotPresent
+          args: ["--port=8080", "--log-level=info"]
+          ports:
+            - name: http
+              containerPort: 8080
+              protocol: TCP
+          env:
+            - name: LOG_FORMAT
+              value: json
+            - name: DB_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: web-{i}-db
+                  key: password
+          envFrom:
+            - configMapRef:
+                name: web-{i}-config
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              memory: 256Mi
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+            periodSeconds: 5
+          livenessProbe:
+            tcpSocket:
+              port: http
+            initialDelaySeconds: 10
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+          volumeMounts:
+            - name: config
+              mountPath: /etc/web
+              readOnly: true
+      volumes:
+        - name: config
+          configMap:
+            name: web-{i}-config
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-{i}
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: web-{i}
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/name: web-{i}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-{i}-config
+  namespace: shop
+data:
+  LOG_LEVEL: info
+  FEATURE_FLAGS: "search,checkout"
+  app.properties: |
+    cache.size=512
+    cache.ttl=60s
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: web-{i}-db
+  namespace: shop
+type: Opaque
+data:
+  password: c2VjcmV0LXZhbHVlLXtpfQ==
+  username: d2Vi
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: web-{i}-uploads
+  namespace: shop
+spec:
+  accessModes: ["ReadWriteOnce"]
+  storageClassName: standard
+  resources:
+    requests:
+      storage: 10Gi
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db-{i}
+  namespace: shop
+spec:
+  serviceName: db-{i}
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: db-{i}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: db-{i}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+        - name: postgres
+          image: postgres:16.4
+          ports:
+            - name: pg
+              containerPort: 5432
+          env:
+            - name: PGDATA
+              value: /var/lib/postgresql/data/pgdata
+          resources:
+            requests:
+              cpu: 250m
+              memory: 512Mi
+            limits:
+              memory: 1Gi
+          volumeMounts:
+            - name: data
+              mountPath: /var/lib/postgresql/data
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources:
+          requests:
+            storage: 20Gi
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web-{i}
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-body-size: 8m
+spec:
+  ingressClassName: nginx
+  tls:
+    - hosts: ["web-{i}.shop.example.com"]
+      secretName: web-{i}-tls
+  rules:
+    - host: web-{i}.shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web-{i}
+                port:
+                  name: http
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web-{i}
+  namespace: shop
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web-{i}
+  minReplicas: 3
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+"""
+
+DOCS_PER_UNIT = UNIT.count("\n---\n") + 1
+
+
+def bundle(documents: int) -> str:
+    """Return a YAML stream of exactly ``documents`` documents."""
+    units = []
+    for i in range(-(-documents // DOCS_PER_UNIT)):
+        units.append(UNIT.format(i=i))
+    docs = "---\n".join(units).split("\n---\n")
+    return "\n---\n".join(docs[:documents]) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(bundle(int(sys.argv[1])))

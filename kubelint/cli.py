@@ -1,0 +1,234 @@
+"""The command line: ``kubelint check``, ``rules``, ``explain``.
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
+configuration error, 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kubelint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
+
+
+class ConfigError(Exception):
+    """Bad configuration or arguments discovered after parsing: exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kubelint",
+        description="Offline Kubernetes manifest linter: schemas of every kind, references between "
+                    "resources, best practices, and a scheduling dry-run.")
+    parser.add_argument("--version", action="version", version=f"kubelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    add_common_options(check)
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--all", action="store_true", help="also show rules that are off by default")
+
+    explain = commands.add_parser("explain", help="explain a rule: what, why, examples, fix")
+    explain.add_argument("rule", metavar="RULE")
+    return parser
+
+
+def add_common_options(command: argparse.ArgumentParser) -> None:
+    from kubelint.report import FORMATS
+
+    command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format")
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    command.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
+                         help="lowest severity that makes the exit code 1 (default: error)")
+    command.add_argument("--kube-version", metavar="1.NN", help="Kubernetes version of the schemas "
+                         "(default: the newest bundled)")
+    command.add_argument("--namespace", "-n", default=None,
+                         help="namespace of objects that set none (default: default)")
+    command.add_argument("--crds", action="append", default=[], metavar="PATH",
+                         help="CustomResourceDefinitions to validate custom resources with (may repeat)")
+    command.add_argument("--select", action="append", default=[], metavar="RULES",
+                         help="only these rules (ids or prefixes, comma-separated; may repeat)")
+    command.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                         help="skip these rules (ids or prefixes, comma-separated; may repeat)")
+    command.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    command.add_argument("--statistics", action="store_true", help="add finding counts per rule")
+    command.add_argument("--no-color", action="store_true", help="never colour the output")
+    command.add_argument("--max-file-size", type=int, default=64, metavar="MIB",
+                         help="skip files larger than this, with a finding (default: 64)")
+    command.add_argument("--config", metavar="FILE", help="configuration file (default: .kubelint.yaml or "
+                         "[tool.kubelint] in pyproject.toml, found upward from the working directory)")
+    command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    debug = getattr(args, "debug", False)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "rules":
+            return run_rules(args)
+        if args.command == "explain":
+            return run_explain(args)
+    except ConfigError as exc:
+        print(f"kubelint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug in kubelint
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(f"kubelint: internal error: {type(exc).__name__}: {exc}\n"
+              f"This is a bug in kubelint {__version__}; please report it at {BUG_REPORT} "
+              "(run again with --debug to get the traceback).", file=sys.stderr)
+        return EXIT_INTERNAL
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+def options_from_args(args):
+    """Configuration file first, then the command line on top of it."""
+    from kubelint import config as config_module
+    from kubelint.options import Options
+    from kubelint.rules import load_rules
+    from kubelint.schema.bundle import UnknownVersion, normalise_version
+
+    try:
+        config = config_module.load_config(args.config)
+    except config_module.ConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    kube_version = args.kube_version or config.kube_version
+    try:
+        normalise_version(kube_version)
+    except UnknownVersion as exc:
+        raise ConfigError(str(exc)) from None
+    rules = load_rules()
+    select, ignore = _split(args.select), _split(args.ignore)
+    for pattern in select + ignore:
+        try:
+            config_module.check_rule_pattern(pattern, rules, "--select/--ignore")
+        except config_module.ConfigError as exc:
+            raise ConfigError(str(exc)) from None
+    if args.max_file_size <= 0:
+        raise ConfigError("--max-file-size must be a positive number of MiB")
+    namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
+    return Options(kube_version=kube_version, namespace=namespace,
+                   crd_paths=list(config.crds) + list(args.crds),
+                   select=select or list(config.select), ignore=list(config.ignore) + ignore,
+                   severity=dict(config.severity), exclude=list(config.exclude),
+                   max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
+                   external=list(config.external), root=config.root, extra=dict(config.extra))
+
+
+def run_check(args) -> int:
+    from kubelint.engine import check
+    from kubelint.load.sources import UsageError
+    from kubelint.model import Severity
+    from kubelint.report import ReportContext, render
+    from kubelint.rules import load_rules
+
+    if not args.paths:
+        raise ConfigError("no paths given: pass files, folders, or - to read stdin")
+    for crd_path in args.crds:
+        if not os.path.exists(crd_path):
+            raise ConfigError(f"--crds {crd_path}: no such file or folder")
+    options = options_from_args(args)
+    try:
+        result = check(args.paths, options=options)
+    except UsageError as exc:
+        raise ConfigError(str(exc)) from None
+    color = (args.output is None and args.format == "text" and not args.no_color
+             and "NO_COLOR" not in os.environ and sys.stdout.isatty())
+    width = os.get_terminal_size().columns if color else 100
+    context = ReportContext(rules=load_rules(), color=color, statistics=args.statistics, quiet=args.quiet,
+                            width=width)
+    write_output(render(args.format, result, context), args.output)
+    if args.fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to a file (a temporary file renamed into place)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    target = Path(output)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=f".{target.name}.",
+                                             suffix=".tmp", delete=False)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except OSError as exc:
+        os.unlink(handle.name)
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run_rules(args) -> int:
+    from kubelint.rules import load_rules
+
+    rules = sorted(load_rules().values(), key=lambda r: (r.category, r.id))
+    if args.format == "json":
+        import json
+
+        print(json.dumps([{"id": r.id, "severity": r.severity.label, "enabled": r.enabled,
+                           "category": r.category, "summary": r.summary} for r in rules], indent=2))
+        return EXIT_OK
+    shown = [r for r in rules if args.all or r.enabled]
+    width = max(len(r.id) for r in shown)
+    category = None
+    for rule in shown:
+        if rule.category != category:
+            category = rule.category
+            print(f"\n{category}:")
+        state = "" if rule.enabled else "  (off by default)"
+        print(f"  {rule.id:<{width}}  {rule.severity.label:<7}  {rule.summary}{state}")
+    hidden = len(rules) - len(shown)
+    print(f"\n{len(shown)} rules" + (f"; {hidden} more are off by default (--all lists them)" if hidden else ""))
+    return EXIT_OK
+
+
+def run_explain(args) -> int:
+    from kubelint.docs import explain_rule
+    from kubelint.rules import load_rules
+
+    rules = load_rules()
+    rule = rules.get(args.rule)
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(args.rule, list(rules), n=3)
+        suggestion = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ConfigError(f"unknown rule {args.rule!r}{suggestion}; `kubelint rules --all` lists them")
+    sys.stdout.write(explain_rule(rule))
+    return EXIT_OK

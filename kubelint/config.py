@@ -1,0 +1,202 @@
+"""Configuration: ``.kubelint.yaml`` (or ``.kubelint.yml``, or ``[tool.kubelint]`` in
+pyproject.toml) found upward from the working directory, or ``--config FILE``.
+
+Every key is checked: an unknown key, rule id or value is a configuration error
+(exit code 2) that names the key and the fix. Paths in the file are relative to it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubelint.model import Severity
+
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    kube_version: str | None = None
+    namespace: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    crds: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    rules: dict[str, dict] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+
+#: key -> (type description, attribute). Later issues extend this table.
+KEYS: dict[str, str] = {
+    "kube-version": "a Kubernetes version like 1.30",
+    "namespace": "the namespace of objects that set none",
+    "select": "a list of rule ids or prefixes to run (instead of the defaults)",
+    "ignore": "a list of rule ids or prefixes to skip",
+    "exclude": "a list of path globs, relative to the configuration file",
+    "severity": "a mapping of rule id to error, warning or info",
+    "crds": "a list of files or folders with CustomResourceDefinitions",
+    "external": "a list of objects that exist in the cluster, like Secret/*/tls-*",
+    "rules": "a mapping of rule id to its parameters",
+}
+#: keys that later parts of kubelint read from ``Config.extra`` (scheduler, baseline ...)
+EXTRA_KEYS: dict[str, str] = {}
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    folder = (start or Path.cwd()).resolve()
+    for candidate in [folder, *folder.parents]:
+        for name in CONFIG_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    section = data.get("tool", {}).get("kubelint")
+    return section if isinstance(section, dict) else None
+
+
+def load_config(explicit: str | None = None, start: Path | None = None) -> Config:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"--config {explicit}: no such file")
+    else:
+        path = find_config(start)
+        if path is None:
+            return Config()
+    if path.name == "pyproject.toml":
+        raw = _pyproject_section(path) or {}
+    else:
+        raw = _read_yaml(path)
+    return parse_config(raw, path)
+
+
+def _read_yaml(path: Path) -> dict:
+    from kubelint.load.reader import read_documents
+    from kubelint.model import Source
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    parsed, _ = read_documents(Source(str(path), text))
+    problems = [p for d in parsed for p in d.problems if p.rule in ("yaml-syntax", "yaml-duplicate-key")]
+    if problems:
+        first = problems[0]
+        raise ConfigError(f"{path}:{first.line}:{first.column}: {first.message}")
+    if not parsed:
+        return {}
+    data = parsed[0].document.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or len(parsed) > 1:
+        raise ConfigError(f"{path}: the configuration must be one YAML mapping")
+    return data
+
+
+def _list(path: Path, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key} must be {KEYS.get(key) or EXTRA_KEYS.get(key)}")
+    return list(value)
+
+
+def parse_config(raw: dict, path: Path) -> Config:
+    from kubelint.rules import load_rules
+
+    rules = load_rules()
+    config = Config(path=path)
+    for key, value in raw.items():
+        if key not in KEYS and key not in EXTRA_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), list(KEYS) + list(EXTRA_KEYS), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise ConfigError(f"{path}: unknown key {key!r}{hint}; known keys: {', '.join(sorted(KEYS))}")
+        if key in EXTRA_KEYS:
+            config.extra[key] = value
+        elif key == "kube-version":
+            config.kube_version = str(value)
+        elif key == "namespace":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{path}: namespace must be {KEYS[key]}")
+            config.namespace = value
+        elif key in ("select", "ignore"):
+            patterns = _list(path, key, value)
+            for pattern in patterns:
+                check_rule_pattern(pattern, rules, f"{path}: {key}")
+            setattr(config, key, patterns)
+        elif key == "exclude":
+            config.exclude = _list(path, key, value)
+        elif key == "crds":
+            config.crds = [str((path.parent / p)) for p in _list(path, key, value)]
+        elif key == "external":
+            config.external = _list(path, key, value)
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: severity must be {KEYS[key]}")
+            for rule_id, level in value.items():
+                if rule_id not in rules:
+                    raise ConfigError(f"{path}: severity: unknown rule {rule_id!r}")
+                try:
+                    config.severity[rule_id] = Severity.parse(str(level))
+                except ValueError as exc:
+                    raise ConfigError(f"{path}: severity.{rule_id}: {exc}") from None
+        elif key == "rules":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: rules must be {KEYS[key]}")
+            for rule_id, params in value.items():
+                rule = rules.get(rule_id)
+                if rule is None:
+                    raise ConfigError(f"{path}: rules: unknown rule {rule_id!r}")
+                if not isinstance(params, dict):
+                    raise ConfigError(f"{path}: rules.{rule_id} must be a mapping of parameters")
+                allowed = set(rule.params)
+                unknown = sorted(set(params) - allowed)
+                if unknown:
+                    raise ConfigError(f"{path}: rules.{rule_id}: unknown parameter(s) {', '.join(unknown)}; "
+                                      f"known: {', '.join(sorted(allowed)) or 'none'}")
+                config.rules[rule_id] = dict(params)
+    return config
+
+
+def check_rule_pattern(pattern: str, rules: dict, where: str) -> None:
+    if pattern in ("all", "ALL", "*"):
+        return
+    if not any(r == pattern or r.startswith(pattern.rstrip("-") + "-") for r in rules):
+        raise ConfigError(f"{where}: unknown rule or prefix {pattern!r} (see `kubelint rules --all`)")
+
+
+def relative_to_root(path: str, root: Path) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return path

@@ -1,0 +1,361 @@
+"""The pipeline: read -> resources -> validate -> checks -> findings (positions, config, redaction)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from kubelint import k8s
+from kubelint.checks import Context, template
+from kubelint.load import resources as resource_loader
+from kubelint.load.reader import ParsedDocument, read_documents
+from kubelint.load.scalars import describe
+from kubelint.load.sources import discover, read_source
+from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
+from kubelint.options import Options
+from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
+from kubelint.schema import lifecycle
+from kubelint.schema.bundle import load_bundle, normalise_version
+from kubelint.schema.crd import CRDRegistry, to_json_schema
+from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
+
+
+@dataclass
+class RunResult:
+    """Everything a reporter needs: the findings and what was checked."""
+
+    findings: list[Finding]
+    files: int = 0
+    documents: int = 0
+    resources: list[Resource] = field(default_factory=list)
+    kube_version: str = ""
+    elapsed: float = 0.0
+
+
+def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
+          options: Options | None = None) -> RunResult:
+    """Lint files and folders (``-`` is stdin), or a YAML ``text``; return the findings.
+
+    >>> from kubelint import check
+    >>> result = check(text="apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\n")
+    >>> result.findings
+    []
+    """
+    started = time.perf_counter()
+    options = options or Options()
+    version = normalise_version(options.kube_version)
+    runner = _Run(options, load_bundle(version), load_rules())
+    sources: list[Source] = []
+    if text is not None:
+        sources.append(Source(name, text))
+    files = discover(list(paths), exclude=options.excluded) if paths else []
+    for file in files:
+        source, problems = read_source(file, options.max_file_size)
+        for problem in problems:
+            runner.add_input_problem(problem)
+        if source is not None:
+            sources.append(source)
+    for source in sources:
+        runner.read(source)
+    for crd_path in options.crd_paths:
+        runner.read_crds(crd_path)
+    runner.validate()
+    runner.run_checks()
+    findings = runner.finish()
+    return RunResult(findings, files=len(sources), documents=runner.document_count, resources=runner.resources,
+                     kube_version=version, elapsed=time.perf_counter() - started)
+
+
+class _Run:
+    def __init__(self, options: Options, bundle, rules: dict[str, Rule]):
+        self.options = options
+        self.bundle = bundle
+        self.rules = rules
+        self.view = SchemaView(bundle.defs)
+        self.engine = engine(options.schema_engine)
+        self.crds = CRDRegistry()
+        self.parsed: list[ParsedDocument] = []
+        self.resources: list[Resource] = []
+        self.findings: list[Finding] = []
+        self.pending: list[tuple[Document, Resource | None, Problem, str]] = []
+        self.document_count = 0
+        self.sources: dict[str, Source] = {}
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def add_input_problem(self, problem) -> None:
+        self._emit(Finding(problem.rule, self.rules[problem.rule].severity, problem.message, problem.file,
+                           problem.line, problem.column, hint=problem.hint))
+
+    def read(self, source: Source) -> None:
+        self.sources[source.name] = source
+        parsed, _ = read_documents(source)
+        for document in parsed:
+            self.document_count += 1
+            self.parsed.append(document)
+            for problem in document.problems:
+                rule = self.rules[problem.rule]
+                self._emit(Finding(problem.rule, problem.severity or rule.severity, problem.message,
+                                   source.name, problem.line, problem.column, path=format_path(problem.path),
+                                   hint=problem.hint))
+            found, problems = resource_loader.extract(document.document)
+            for problem in problems:
+                self.pending.append((document.document, None, problem, "manifest-invalid"))
+            for resource in found:
+                self.resources.append(resource)
+                if _is_crd(resource):
+                    self.crds.add(resource)
+
+    def read_crds(self, path: str) -> None:
+        """CRDs from --crds: they define kinds; their own findings are not reported."""
+        for file in discover([path]):
+            source, _ = read_source(file, self.options.max_file_size)
+            if source is None:
+                continue
+            for document in read_documents(source)[0]:
+                for resource in resource_loader.extract(document.document)[0]:
+                    if _is_crd(resource):
+                        self.crds.add(resource)
+
+    # --- validation ------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        for resource in self.resources:
+            self._set_namespace(resource)
+            for problem in self._validate(resource):
+                self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
+
+    def _set_namespace(self, resource: Resource) -> None:
+        info = self.bundle.kind(resource.api_version, resource.kind)
+        custom = self.crds.lookup(resource.api_version, resource.kind) if info is None else None
+        namespaced = info.namespaced if info else (custom.namespaced if custom else True)
+        resource.namespace = (resource.namespace or self.options.namespace) if namespaced else None
+
+    def _validate(self, resource: Resource) -> Iterator[Problem]:
+        lifecycle_problem = lifecycle.check(self.bundle, resource.api_version, resource.kind)
+        if lifecycle_problem is not None:
+            yield lifecycle_problem
+        info = self.bundle.kind(resource.api_version, resource.kind)
+        if info is not None:
+            key = (self.bundle.version, info.definition)
+            root = self.bundle.root_schema(info.definition)
+        else:
+            custom = self.crds.lookup(resource.api_version, resource.kind)
+            if custom is None:
+                if lifecycle_problem is None:
+                    yield self._unknown_kind(resource)
+                return
+            if not custom.served:
+                yield Problem(("apiVersion",), f"{resource.api_version} {resource.kind} is not served: its "
+                              "CustomResourceDefinition sets served: false for this version", rule="api-unavailable")
+            if custom.deprecated:
+                warning = custom.deprecation_warning or f"{resource.api_version} {resource.kind} is deprecated"
+                yield Problem(("apiVersion",), f"{warning} (from its CustomResourceDefinition)", rule="api-deprecated")
+            if custom.schema is None:
+                return
+            key = custom.key
+            root = {"$defs": self.bundle.defs, **to_json_schema(custom.schema)}
+        data = resource.data
+        errors = self.engine.errors(key, lambda: root, data)
+        if errors and any(value_at(data, path) is None for path, _ in errors):
+            strip_nulls(data)
+            errors = self.engine.errors(key, lambda: root, data)
+        sensitive = _secret_paths(resource)
+        yield from explain(self.view, root, data, errors, sensitive)
+        yield from list_map_duplicates(self.view, root, data)
+
+    def _unknown_kind(self, resource: Resource) -> Problem:
+        group = resource.group
+        same_kind = self.bundle.kinds_named(resource.kind)
+        builtin_group = group == "" or any(k.api_version.rpartition("/")[0] == group for k in self.bundle.kinds())
+        if same_kind:
+            best = lifecycle.replacement(self.bundle, resource.api_version, resource.kind)
+            target = best.api_version if best else same_kind[0].api_version
+            return Problem(("apiVersion",), f"{resource.api_version} has no kind {resource.kind}: "
+                           f"{resource.kind} is served as {target}", rule="unknown-kind", severity=Severity.ERROR,
+                           hint=f"set apiVersion: {target}")
+        if builtin_group:
+            return Problem(("kind",), f'Kubernetes {self.bundle.version} has no kind "{resource.kind}" in '
+                           f"{resource.api_version}", rule="unknown-kind", severity=Severity.ERROR,
+                           hint="check the spelling of kind (it is case-sensitive) and apiVersion")
+        crd_versions = self.crds.versions_of(group, resource.kind)
+        if crd_versions:
+            served = ", ".join(c.api_version for c in crd_versions)
+            return Problem(("apiVersion",), f"{resource.api_version} {resource.kind}: its "
+                           f"CustomResourceDefinition defines only {served}", rule="unknown-kind",
+                           severity=Severity.ERROR)
+        return Problem(("kind",), f"no schema for {resource.api_version} {resource.kind}: it is not a built-in "
+                       f"kind of Kubernetes {self.bundle.version} and no CustomResourceDefinition in the input "
+                       "defines it, so it was not validated", rule="unknown-kind",
+                       hint="pass the CRD with --crds PATH, or ignore the rule unknown-kind for this kind")
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def run_checks(self) -> None:
+        context = Context(self.resources, self.bundle, self.crds, self.options)
+        for rule in self.rules.values():
+            if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
+                continue
+            module = template(rule.template)
+            if hasattr(module, "check_resource"):
+                for resource in self.resources:
+                    for problem in module.check_resource(resource, rule, context):
+                        self.pending.append((resource.document, resource, problem, rule.id))
+            if hasattr(module, "check_run"):
+                for resource, problem in module.check_run(rule, context):
+                    self.pending.append((resource.document, resource, problem, rule.id))
+
+    # --- findings --------------------------------------------------------------------------
+
+    def _emit(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def finish(self) -> list[Finding]:
+        for document, resource, problem, default_rule in self.pending:
+            self._emit(self._locate(document, resource, problem, default_rule))
+        self._ambiguity_warnings()
+        out = []
+        for finding in self.findings:
+            rule = self.rules.get(finding.rule)
+            if rule is None:
+                raise KeyError(f"finding for unknown rule {finding.rule!r}")
+            if not self.options.rule_enabled(rule):
+                continue
+            override = self.options.severity.get(finding.rule)
+            if override is not None and override != finding.severity:
+                finding = _replace(finding, severity=override)
+            out.append(finding)
+        if out:
+            redactor = _Redactor(_sensitive_values(self.resources))
+            lines = _SourceLines(self.sources)
+            out = [redactor.apply(f, lines.get(f.file, f.line)) for f in out]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _locate(self, document: Document, resource: Resource | None, problem: Problem, default_rule: str) -> Finding:
+        rule_id = problem.rule or default_rule
+        rule = self.rules[rule_id]
+        base = resource.path if resource is not None else ()
+        position = document.positions().locate(base + problem.path, problem.at_key)
+        line, column = position if position else (document.start_line + 1, 1)
+        return Finding(rule_id, problem.severity or rule.severity, problem.message, document.source.name,
+                       line, column, resource.ref if resource is not None else None,
+                       format_path(problem.path), problem.hint)
+
+    def _ambiguity_warnings(self) -> None:
+        type_errors = {(f.file, f.line, f.column): i for i, f in enumerate(self.findings) if f.rule == "schema-type"}
+        for parsed in self.parsed:
+            for item in parsed.ambiguous:
+                key = (parsed.document.source.name, item.line, item.column)
+                explanation = (f"unquoted {item.literal} is {describe(item.value)} in YAML 1.1, which Kubernetes "
+                               f"uses, but {item.other_reading} in YAML 1.2")
+                quoted = f'"{item.literal}"'
+                if key in type_errors:
+                    index = type_errors[key]
+                    finding = self.findings[index]
+                    self.findings[index] = _replace(finding, message=f"{finding.message} ({explanation})",
+                                                    hint=f"quote it: {quoted}")
+                    continue
+                self._emit(Finding("yaml-ambiguous-scalar", self.rules["yaml-ambiguous-scalar"].severity,
+                                   explanation + "; other tools read this file differently", key[0], item.line,
+                                   item.column, path=format_path(item.path),
+                                   hint=f"quote it ({quoted}) if you mean the string, or write the value "
+                                        "unambiguously"))
+
+
+def _replace(finding: Finding, **changes) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, **changes)
+
+
+def _is_crd(resource: Resource) -> bool:
+    return resource.kind == "CustomResourceDefinition" and resource.group == "apiextensions.k8s.io"
+
+
+def _secret_paths(resource: Resource):
+    if resource.kind == "Secret" and resource.group == "":
+        return lambda path: bool(path) and path[0] in ("data", "stringData")
+    return lambda path: False
+
+
+_NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
+
+
+def _sensitive_values(resources: list[Resource]) -> set[str]:
+    """Values that must never be printed: Secret data, env values, annotation values."""
+    import base64
+
+    values: set[str] = set()
+
+    def add(value) -> None:
+        if isinstance(value, str):
+            for part in [value, *value.splitlines()]:
+                part = part.strip()
+                if len(part) >= 4 and part.lower() not in _NOT_SECRET:
+                    values.add(part)
+
+    for resource in resources:
+        data = resource.data
+        if resource.kind == "Secret" and resource.group == "":
+            for field in ("data", "stringData"):
+                entries = data.get(field)
+                if isinstance(entries, dict):
+                    for value in entries.values():
+                        add(value)
+                        if field == "data" and isinstance(value, str):
+                            try:
+                                add(base64.b64decode(value, validate=False).decode("utf-8"))
+                            except Exception:
+                                pass
+        annotations = k8s.get(data, ("metadata", "annotations"))
+        if isinstance(annotations, dict):
+            for value in annotations.values():
+                add(value)
+        found = k8s.pod_spec(resource)
+        if found is not None:
+            path, spec = found
+            template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
+            if isinstance(template_annotations, dict):
+                for value in template_annotations.values():
+                    add(value)
+            for _, container in k8s.containers(spec, path):
+                env = container.get("env")
+                if isinstance(env, list):
+                    for item in env:
+                        if isinstance(item, dict):
+                            add(item.get("value"))
+    return values
+
+
+class _SourceLines:
+    def __init__(self, sources: dict[str, Source]):
+        self.sources = sources
+        self.lines: dict[str, list[str]] = {}
+
+    def get(self, file: str, line: int | None) -> str | None:
+        if line is None or file not in self.sources:
+            return None
+        if file not in self.lines:
+            self.lines[file] = self.sources[file].text.splitlines()
+        lines = self.lines[file]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+class _Redactor:
+    """Masks secret values in messages, hints and source snippets."""
+
+    def __init__(self, secrets: set[str]):
+        import re
+
+        ordered = sorted(secrets, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
+
+    def apply(self, finding: Finding, line: str | None) -> Finding:
+        if self.pattern is None:
+            return _replace(finding, snippet=line) if line is not None else finding
+        mask = self.pattern.sub
+        return _replace(finding, message=mask("<redacted>", finding.message),
+                        hint=mask("<redacted>", finding.hint) if finding.hint else None,
+                        snippet=mask("********", line) if line is not None else None)

@@ -1,0 +1,176 @@
+"""Kubernetes domain knowledge shared by checks: where pod specs live, name and label syntax.
+
+Name and label rules follow k8s.io/apimachinery/pkg/util/validation/validation.go
+(IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName,
+IsValidLabelValue, IsValidPortName) and the per-kind name validators of
+pkg/apis/*/validation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from kubelint.model import Path, Resource
+
+# Where each workload kind keeps its pod template's spec.
+POD_SPEC_PATHS: dict[str, Path] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"}
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+QUALIFIED_NAME_PART = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
+
+
+def get(data: Any, path: Path, default: Any = None) -> Any:
+    for segment in path:
+        if isinstance(segment, int):
+            if not isinstance(data, list) or not -len(data) <= segment < len(data):
+                return default
+        elif not isinstance(data, dict) or segment not in data:
+            return default
+        data = data[segment]
+    return data
+
+
+def pod_spec(resource: Resource) -> tuple[Path, dict] | None:
+    """The pod spec of a workload (Pod, Deployment, CronJob ...) with its path, or None."""
+    path = POD_SPEC_PATHS.get(resource.kind)
+    if path is None or resource.group not in ("", "apps", "batch"):
+        return None
+    spec = get(resource.data, path)
+    return (path, spec) if isinstance(spec, dict) else None
+
+
+def pod_template_metadata_path(resource: Resource) -> Path | None:
+    path = POD_SPEC_PATHS.get(resource.kind)
+    if path is None or resource.kind == "Pod":
+        return None
+    return path[:-1] + ("metadata",)
+
+
+def containers(spec: dict, path: Path, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[tuple[Path, dict]]:
+    """Every container of a pod spec (init, regular, ephemeral) with its path."""
+    for field in lists:
+        items = spec.get(field)
+        if isinstance(items, list):
+            for index, container in enumerate(items):
+                if isinstance(container, dict):
+                    yield path + (field, index), container
+
+
+# --- syntax ---------------------------------------------------------------------------------
+
+
+def dns1123_label_errors(value: str) -> list[str]:
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if not DNS1123_LABEL.match(value):
+        errors.append("must consist of lower case alphanumeric characters or '-', and must start and end "
+                      "with an alphanumeric character (e.g. 'my-name', or '123-abc')")
+    return errors
+
+
+def dns1123_subdomain_errors(value: str) -> list[str]:
+    errors = []
+    if len(value) > 253:
+        errors.append("must be no more than 253 characters")
+    if not DNS1123_SUBDOMAIN.match(value):
+        errors.append("must consist of lower case alphanumeric characters, '-' or '.', and must start and end "
+                      "with an alphanumeric character (e.g. 'example.com')")
+    return errors
+
+
+def dns1035_label_errors(value: str) -> list[str]:
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if not DNS1035_LABEL.match(value):
+        errors.append("must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+                      "character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')")
+    return errors
+
+
+def path_segment_errors(value: str) -> list[str]:
+    if value in (".", ".."):
+        return [f"may not be '{value}'"]
+    bad = [c for c in ("/", "%") if c in value]
+    return [f"may not contain '{c}'" for c in bad]
+
+
+def qualified_name_errors(value: str) -> list[str]:
+    """IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63 characters."""
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            return ["prefix part must be non-empty"]
+        errors = [f"prefix part {e}" for e in dns1123_subdomain_errors(prefix)]
+        if errors:
+            return errors
+    else:
+        return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', with an optional "
+                "DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    if not name:
+        return ["name part must be non-empty"]
+    errors = []
+    if len(name) > 63:
+        errors.append("name part must be no more than 63 characters")
+    if not QUALIFIED_NAME_PART.match(name):
+        errors.append("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and "
+                      "end with an alphanumeric character (e.g. 'MyName', 'my.name', or '123-abc')")
+    return errors
+
+
+def label_value_errors(value: str) -> list[str]:
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if not LABEL_VALUE.match(value):
+        errors.append("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+                      "or '.', and must start and end with an alphanumeric character")
+    return errors
+
+
+def port_name_errors(value: str) -> list[str]:
+    """IsValidPortName (IANA_SVC_NAME)."""
+    errors = []
+    if len(value) > 15:
+        errors.append("must be no more than 15 characters")
+    if not IANA_SVC_NAME.match(value):
+        errors.append("must contain only lower-case alphanumeric characters (a-z, 0-9) or '-'")
+    if not any(c.isalpha() for c in value):
+        errors.append("must contain at least one letter (a-z)")
+    if "--" in value:
+        errors.append("must not contain consecutive hyphens")
+    if value.startswith("-") or value.endswith("-"):
+        errors.append("must not begin or end with a hyphen")
+    return errors
+
+
+def name_validator(group: str, kind: str):
+    """The metadata.name rule of a kind, as its API validation chooses it."""
+    if group == "" and kind == "Namespace":
+        return "DNS-1123 label", dns1123_label_errors
+    if group == "" and kind == "Service":
+        return "DNS-1035 label", dns1035_label_errors
+    if group == "rbac.authorization.k8s.io":
+        return "path segment", path_segment_errors
+    return "DNS-1123 subdomain", dns1123_subdomain_errors

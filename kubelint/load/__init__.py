@@ -1,0 +1,1 @@
+"""Reading input: files and folders, encodings, YAML as Kubernetes reads it, resources."""

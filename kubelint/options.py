@@ -1,0 +1,73 @@
+"""Run options: what the command line and the configuration file decide."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kubelint.model import Severity
+
+
+@dataclass
+class Options:
+    kube_version: str | None = None
+    namespace: str = "default"
+    crd_paths: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    max_file_size: int = 64 * 1024 * 1024
+    schema_engine: str | None = None
+    #: rule parameters from the configuration, by rule id
+    rule_params: dict[str, dict] = field(default_factory=dict)
+    #: objects that exist in the cluster although the input lacks them (patterns like Secret/*/tls-*)
+    external: list[str] = field(default_factory=list)
+    #: the folder exclude patterns are relative to (the configuration file's)
+    root: Path = field(default_factory=Path.cwd)
+    #: settings of later stages (scheduler inventory, baseline ...) from the configuration
+    extra: dict = field(default_factory=dict)
+
+    def rule_enabled(self, rule) -> bool:
+        if any(_matches(rule.id, pattern) for pattern in self.ignore):
+            return False
+        if self.select:
+            return any(_matches(rule.id, pattern) for pattern in self.select)
+        return rule.enabled
+
+    def excluded(self, path: str, named: str | None = None) -> bool:
+        """Whether a file found by walking the folder ``named`` is excluded.
+
+        Patterns are globs relative to ``root``; a folder pattern excludes everything
+        below it. A path named on the command line is never excluded, and neither is
+        anything below it when it lies inside an excluded folder: naming it asks for it.
+        """
+        if not self.exclude:
+            return False
+        relative = _relative(path, self.root)
+        inside = _relative(named, self.root).rstrip("/") + "/" if named else None
+        for pattern in self.exclude:
+            if _glob(relative, pattern) and not (inside and _glob(inside, pattern)):
+                return True
+        return False
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:
+        return path.replace(os.sep, "/")
+
+
+def _glob(path: str, pattern: str) -> bool:
+    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    folder = pattern.rstrip("/")
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, folder + "/*")
+
+
+def _matches(rule_id: str, pattern: str) -> bool:
+    if pattern in ("all", "ALL", "*"):
+        return True
+    return rule_id == pattern or rule_id.startswith(pattern.rstrip("-") + "-") or fnmatch.fnmatch(rule_id, pattern)

@@ -1,0 +1,43 @@
+"""The JSON report: a stable, documented shape (see README, "JSON output").
+
+``{"version": 1, "tool": {...}, "kubernetesVersion": "1.36",
+   "findings": [{"rule", "severity", "message", "file", "line", "column",
+                 "resource": {"apiVersion", "kind", "namespace", "name"} | null,
+                 "path", "hint"}],
+   "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "elapsedSeconds"}}``
+"""
+
+from __future__ import annotations
+
+import json
+
+from kubelint import __version__
+from kubelint.model import Severity
+
+SHAPE_VERSION = 1
+
+
+def summary(result) -> dict:
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    return {
+        "files": result.files,
+        "documents": result.documents,
+        "resources": len(result.resources),
+        "errors": counts[Severity.ERROR],
+        "warnings": counts[Severity.WARNING],
+        "infos": counts[Severity.INFO],
+        "elapsedSeconds": round(result.elapsed, 3),
+    }
+
+
+def render(result, context) -> str:
+    payload = {
+        "version": SHAPE_VERSION,
+        "tool": {"name": "kubelint", "version": __version__},
+        "kubernetesVersion": result.kube_version,
+        "findings": [finding.to_dict() for finding in result.findings],
+        "summary": summary(result),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,109 @@
+"""Rules are data: one YAML file per rule in ``rules/``, bound to a check template.
+
+A rule file gives the id, default severity, whether it is on by default, the
+template (the Python mechanism in ``kubelint/checks/`` or a built-in phase such as
+``yaml`` or ``schema``) with its parameters, and the documentation that
+``kubelint explain`` prints: what the rule does, why it matters, how to fix it,
+and a bad and a good example. The examples are test fixtures too: in the bad one,
+``# expect: <rule-id>`` marks each line where a finding must appear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kubelint._paths import data_dir
+from kubelint.model import Severity
+
+#: Templates implemented by the engine itself rather than by a module in kubelint/checks/.
+ENGINE_TEMPLATES = frozenset({"input", "yaml", "manifest", "schema", "api-lifecycle"})
+
+_REQUIRED = ("id", "severity", "summary", "template", "description", "rationale", "remediation")
+_ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope"}
+EXPECT_MARK = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+
+
+class RuleError(ValueError):
+    """A rule file that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    template: str
+    description: str
+    rationale: str
+    remediation: str
+    enabled: bool = True
+    category: str = "general"
+    params: dict[str, Any] = field(default_factory=dict)
+    bad_example: str | None = None
+    good_example: str | None = None
+    example_note: str | None = None
+    references: tuple[str, ...] = ()
+    file: str = ""
+
+    def expected_lines(self) -> list[int]:
+        """1-based lines of the bad example marked ``# expect: <this rule>``."""
+        lines = []
+        for number, text in enumerate((self.bad_example or "").splitlines(), start=1):
+            match = EXPECT_MARK.search(text)
+            if match and self.id in [r.strip() for r in match.group(1).split(",")]:
+                lines.append(number)
+        return lines
+
+
+def parse_rule(data: Any, file: str) -> Rule:
+    if not isinstance(data, dict):
+        raise RuleError(f"{file}: a rule file must be a mapping")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise RuleError(f"{file}: missing {', '.join(missing)}")
+    unknown = sorted(set(data) - _ALLOWED)
+    if unknown:
+        raise RuleError(f"{file}: unknown keys {', '.join(unknown)}")
+    rule_id = data["id"]
+    if Path(file).stem != rule_id:
+        raise RuleError(f"{file}: the file name must be the rule id ({rule_id}.yaml)")
+    examples = data.get("examples") or {}
+    return Rule(
+        id=rule_id,
+        severity=Severity.parse(data["severity"]),
+        summary=data["summary"].strip(),
+        template=data["template"],
+        description=data["description"].strip(),
+        rationale=data["rationale"].strip(),
+        remediation=data["remediation"].strip(),
+        enabled=bool(data.get("enabled", True)),
+        category=data.get("category", "general"),
+        params=dict(data.get("params") or {}),
+        bad_example=examples.get("bad"),
+        good_example=examples.get("good"),
+        example_note=examples.get("note"),
+        references=tuple(data.get("references") or ()),
+        file=file,
+    )
+
+
+@cache
+def load_rules(folder: str | None = None) -> dict[str, Rule]:
+    """All rules, by id, from ``rules/*.yaml`` (read with kubelint's own YAML reader)."""
+    from kubelint.load.reader import read_documents
+    from kubelint.model import Source
+
+    directory = Path(folder) if folder else data_dir("rules")
+    rules: dict[str, Rule] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        parsed, _ = read_documents(Source(str(path), path.read_text(encoding="utf-8")))
+        problems = [p for d in parsed for p in d.problems]
+        if problems or len(parsed) != 1:
+            raise RuleError(f"{path}: not a single valid YAML document")
+        rule = parse_rule(parsed[0].document.data, str(path))
+        rules[rule.id] = rule
+    return rules

@@ -1,0 +1,1 @@
+"""Kubernetes schemas: the bundled per-version OpenAPI definitions and CRDs from the input."""

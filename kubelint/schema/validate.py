@@ -1,0 +1,385 @@
+"""Schema validation of one object, with messages that name the problem and the fix.
+
+Two engines find the errors: jsonschema-rs (fast, the default) and python-jsonschema
+(the reference; ``KUBELINT_SCHEMA_ENGINE=reference``). Both only report *where*
+(instance path) and *which keyword* failed; the messages are written here from the
+data and the schema, so that both engines give identical findings
+(tests/test_schema_engines.py checks that on the corpus).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import os
+import re
+from typing import Any, Callable, Iterator
+
+from kubelint.load.scalars import describe
+from kubelint.model import Path, Problem, Severity, format_path
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})\Z")
+
+
+def is_base64(value: str) -> bool:
+    """Go's base64.StdEncoding, as encoding/json decodes []byte: padding required, CR/LF ignored."""
+    try:
+        base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
+        return True
+    except (binascii.Error, ValueError):
+        return False
+
+
+def is_time(value: str) -> bool:
+    """metav1.Time accepts RFC 3339 (time.RFC3339 layout, fractional seconds allowed)."""
+    return bool(_RFC3339.match(value))
+
+
+FORMATS: dict[str, Callable[[str], bool]] = {"k8s-base64": is_base64, "k8s-time": is_time}
+
+SchemaError = tuple[Path, str]  # (instance path, failing keyword)
+
+
+class _FastEngine:
+    name = "jsonschema-rs"
+
+    def __init__(self) -> None:
+        import jsonschema_rs
+
+        self._module = jsonschema_rs
+        self._cache: dict[Any, Any] = {}
+
+    def errors(self, key: Any, root: Callable[[], dict], instance: Any) -> list[SchemaError]:
+        validator = self._cache.get(key)
+        if validator is None:
+            validator = self._module.Draft202012Validator(root(), formats=FORMATS, validate_formats=True)
+            self._cache[key] = validator
+        if validator.is_valid(instance):
+            return []
+        return [(tuple(e.instance_path), str(list(e.schema_path)[-1])) for e in validator.iter_errors(instance)]
+
+
+class _ReferenceEngine:
+    name = "python-jsonschema"
+
+    def __init__(self) -> None:
+        import jsonschema
+
+        self._module = jsonschema
+        checker = jsonschema.FormatChecker(formats=())
+        for name, function in FORMATS.items():
+            checker.checks(name)(lambda value, f=function: not isinstance(value, str) or f(value))
+        self._checker = checker
+        self._cache: dict[Any, Any] = {}
+
+    def errors(self, key: Any, root: Callable[[], dict], instance: Any) -> list[SchemaError]:
+        validator = self._cache.get(key)
+        if validator is None:
+            validator = self._module.Draft202012Validator(root(), format_checker=self._checker)
+            self._cache[key] = validator
+        return [(tuple(e.absolute_path), str(e.validator)) for e in validator.iter_errors(instance)]
+
+
+_ENGINES: dict[str, Any] = {}
+
+
+def engine(name: str | None = None):
+    """The schema engine: ``fast`` (jsonschema-rs) unless KUBELINT_SCHEMA_ENGINE=reference."""
+    name = name or os.environ.get("KUBELINT_SCHEMA_ENGINE", "fast")
+    if name not in _ENGINES:
+        if name == "fast":
+            try:
+                _ENGINES[name] = _FastEngine()
+            except ImportError:  # no wheel for this platform: the reference engine still works
+                _ENGINES[name] = _ReferenceEngine()
+        elif name == "reference":
+            _ENGINES[name] = _ReferenceEngine()
+        else:
+            raise ValueError(f"unknown schema engine {name!r}: expected fast or reference")
+    return _ENGINES[name]
+
+
+def strip_nulls(value: Any) -> Any:
+    """Drop null-valued keys everywhere: the API server decodes JSON null as "not set"."""
+    if isinstance(value, dict):
+        for key in [k for k, v in value.items() if v is None]:
+            del value[key]
+        for child in value.values():
+            strip_nulls(child)
+    elif isinstance(value, list):
+        for child in value:
+            strip_nulls(child)
+    return value
+
+
+def value_at(data: Any, path: Path) -> Any:
+    for segment in path:
+        try:
+            data = data[segment]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+class SchemaView:
+    """Navigate a JSON Schema with $ref into the bundle's $defs."""
+
+    def __init__(self, defs: dict[str, Any]):
+        self.defs = defs
+
+    def deref(self, schema: Any) -> dict:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 50:
+            schema = self.defs.get(schema["$ref"].rsplit("/", 1)[1], {})
+            seen += 1
+        return schema if isinstance(schema, dict) else {}
+
+    def child(self, schema: dict, segment: str | int) -> dict | None:
+        schema = self.deref(schema)
+        if isinstance(segment, int):
+            items = schema.get("items")
+            return self.deref(items) if isinstance(items, dict) else None
+        properties = schema.get("properties", {})
+        if segment in properties:
+            return self.deref(properties[segment])
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            return self.deref(extra)
+        for combinator in ("allOf", "anyOf", "oneOf"):
+            for option in schema.get(combinator, []):
+                found = self.child(option, segment)
+                if found:
+                    return found
+        return None
+
+    def at(self, schema: dict, path: Path) -> dict:
+        node = self.deref(schema)
+        for segment in path:
+            found = self.child(node, segment)
+            if found is None:
+                return {}
+            node = found
+        return node
+
+
+def _types(schema: dict) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return [k for k in kind if k != "null"]
+    return [kind] if kind else []
+
+
+def _expected(schema: dict) -> str:
+    if schema.get("x-kubelint-type") == "quantity":
+        return "a quantity (string like 500m or 1Gi, or a number)"
+    names = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number",
+             "object": "object (a mapping)", "array": "array (a list)"}
+    kinds = [names.get(k, k) for k in _types(schema)]
+    return " or ".join(kinds) if kinds else "a different type"
+
+
+def _type_hint(value: Any, schema: dict) -> str | None:
+    kinds = _types(schema)
+    if "string" in kinds and isinstance(value, (bool, int, float)) and not isinstance(value, dict):
+        shown = ("true" if value else "false") if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) else str(value)
+        return f'quote the value: "{shown}"'
+    if isinstance(value, str) and ("integer" in kinds or "number" in kinds):
+        try:
+            float(value)
+            return f"remove the quotes: {value}"
+        except ValueError:
+            return None
+    if isinstance(value, str) and "boolean" in kinds and value.lower() in ("true", "false"):
+        return f"remove the quotes: {value.lower()}"
+    if isinstance(value, dict) and "array" in kinds:
+        return "start each list item with '- '"
+    if isinstance(value, list) and "object" in kinds:
+        return "remove the '- ': this field is a mapping, not a list"
+    return None
+
+
+def _suggest(word: str, candidates: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    lowered = {c.lower(): c for c in candidates}
+    return lowered.get(word.lower())
+
+
+def explain(view: SchemaView, root: dict, data: Any, errors: list[SchemaError],
+            sensitive: Callable[[Path], bool] = lambda path: False) -> Iterator[Problem]:
+    """Turn (path, keyword) pairs into problems with clear messages.
+
+    ``sensitive(path)`` says whether the value at path must never be quoted (Secret data).
+    """
+    seen: set[tuple[Path, str]] = set()
+    for path, keyword in sorted(errors, key=lambda e: (len(e[0]), [str(s) for s in e[0]], e[1])):
+        if (path, keyword) in seen:
+            continue
+        seen.add((path, keyword))
+        schema = view.at(root, path)
+        value = value_at(data, path)
+        shown = "the value" if sensitive(path) else describe(value)
+        where = format_path(path)
+        if keyword == "additionalProperties":
+            yield from _unknown_fields(view, root, data, path, schema, value)
+        elif keyword == "required":
+            present = value if isinstance(value, dict) else {}
+            for name in schema.get("required", []):
+                if name not in present:
+                    yield Problem(path, f'{where or "the object"}: missing required field "{name}"',
+                                  rule="schema-required", at_key=True,
+                                  hint=f'add "{name}"' + (f" under {path[-1]}" if path and isinstance(path[-1], str) else ""))
+        elif keyword == "type":
+            yield Problem(path, f"{where}: expected {_expected(schema)}, got {shown}", rule="schema-type",
+                          hint=None if sensitive(path) else _type_hint(value, schema))
+        elif keyword == "enum":
+            allowed = [v for v in schema.get("enum", []) if v != ""]
+            listed = ", ".join(f'"{v}"' for v in allowed)
+            suggestion = _suggest(str(value), [str(v) for v in allowed]) if isinstance(value, str) else None
+            shown_value = shown if not isinstance(value, str) or sensitive(path) else f'"{value}"'
+            yield Problem(path, f"{where}: unsupported value {shown_value}: supported values: {listed}",
+                          rule="schema-enum", hint=f'did you mean "{suggestion}"?' if suggestion else None)
+        elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            low, high = schema.get("minimum"), schema.get("maximum")
+            if low is not None and high is not None and high - low in (2**32 - 1, 2**64 - 1):
+                bits = 32 if high - low == 2**32 - 1 else 64
+                message = f"{where}: {shown} does not fit in a {bits}-bit integer"
+            elif keyword in ("minimum", "exclusiveMinimum"):
+                bound = schema.get(keyword)
+                message = f"{where}: {shown} must be {'greater than' if 'exclusive' in keyword else 'at least'} {bound}"
+            else:
+                bound = schema.get(keyword)
+                message = f"{where}: {shown} must be {'less than' if 'exclusive' in keyword else 'at most'} {bound}"
+            yield Problem(path, message, rule="schema-range")
+        elif keyword == "pattern" and schema.get("x-kubelint-type") == "quantity":
+            yield Problem(path, f"{where}: invalid quantity {shown}: a quantity is a number with an optional "
+                          "suffix (500m, 0.5, 128Mi, 1Gi, 2e3) and no spaces", rule="schema-format",
+                          hint=_quantity_hint(value))
+        elif keyword == "format":
+            fmt = schema.get("format")
+            if fmt == "k8s-base64":
+                yield Problem(path, f"{where}: the value is not valid base64; Secret data must be base64-encoded",
+                              rule="schema-format", hint="encode it (base64 -w0) or move it to stringData")
+            elif fmt == "k8s-time":
+                yield Problem(path, f"{where}: {shown} is not an RFC 3339 time like 2024-05-01T12:00:00Z",
+                              rule="schema-format")
+            else:
+                yield Problem(path, f"{where}: {shown} is not a valid {fmt}", rule="schema-format")
+        else:
+            yield Problem(path, _generic_message(where, shown, keyword, schema), rule="schema-format")
+
+
+def _quantity_hint(value: Any) -> str | None:
+    if isinstance(value, str):
+        compact = value.replace(" ", "")
+        for wrong, right in (("GB", "G"), ("MB", "M"), ("KB", "k"), ("Kb", "k"), ("gb", "G"), ("mb", "M"),
+                             ("GiB", "Gi"), ("MiB", "Mi"), ("KiB", "Ki"), ("gi", "Gi"), ("mi", "Mi")):
+            if compact.endswith(wrong):
+                return f'write {compact[: -len(wrong)]}{right}'
+        if compact != value:
+            return f"remove the spaces: {compact}"
+    return None
+
+
+def _generic_message(where: str, shown: str, keyword: str, schema: dict) -> str:
+    bound = schema.get(keyword)
+    texts = {
+        "minLength": f"must be at least {bound} characters long",
+        "maxLength": f"must be at most {bound} characters long",
+        "minItems": f"must have at least {bound} items",
+        "maxItems": f"must have at most {bound} items",
+        "minProperties": f"must have at least {bound} fields",
+        "maxProperties": f"must have at most {bound} fields",
+        "uniqueItems": "must not contain duplicate items",
+        "multipleOf": f"must be a multiple of {bound}",
+        "pattern": f"must match the pattern {bound}",
+        "const": f"must be {bound!r}",
+        "oneOf": "must match exactly one of the allowed shapes",
+        "anyOf": "must match one of the allowed shapes",
+        "not": "has a form that the schema forbids",
+    }
+    return f"{where}: {shown} {texts.get(keyword, 'is invalid (' + keyword + ')')}"
+
+
+def _unknown_fields(view: SchemaView, root: dict, data: Any, path: Path, schema: dict, value: Any) -> Iterator[Problem]:
+    if not isinstance(value, dict):
+        return
+    known = list(schema.get("properties", {}))
+    parent = view.at(root, path[:-1]) if path else {}
+    parent_fields = set(parent.get("properties", {})) if path else set()
+    for key in value:
+        if key in schema.get("properties", {}):
+            continue
+        where = format_path(path)
+        message = f'{where}: unknown field "{key}"' if where else f'unknown field "{key}"'
+        hint = None
+        suggestion = _suggest(key, known)
+        if suggestion:
+            message += f' (did you mean "{suggestion}"?)'
+            hint = f'rename it to "{suggestion}"'
+        elif key in parent_fields and path:
+            hint = f'"{key}" belongs one level up: check its indentation'
+        else:
+            hint = "remove it, or check its indentation and spelling"
+        yield Problem(path + (key,), message, rule="schema-unknown-field", at_key=True, hint=hint)
+
+
+def list_map_duplicates(view: SchemaView, root: dict, data: Any, path: Path = ()) -> Iterator[Problem]:
+    """Duplicate keys in x-kubernetes-list-type=map lists (two containers named "app")."""
+    schema = view.deref(root)
+    yield from _walk_list_maps(view, schema, data, path, depth=0)
+
+
+def _walk_list_maps(view: SchemaView, schema: dict, data: Any, path: Path, depth: int) -> Iterator[Problem]:
+    if depth > 64:
+        return
+    if isinstance(data, dict):
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key, child in data.items():
+            if not isinstance(child, (dict, list)):
+                continue
+            sub = properties.get(key) if properties else None
+            if sub is None and isinstance(extra, dict):
+                sub = extra
+            if sub is not None:
+                yield from _walk_list_maps(view, view.deref(sub), child, path + (key,), depth + 1)
+    elif isinstance(data, list):
+        keys = schema.get("x-kubernetes-list-map-keys")
+        if keys:
+            yield from _duplicates(data, keys, path, warn=schema.get("x-kubelint-duplicates") == "warning")
+        items = schema.get("items")
+        if isinstance(items, dict):
+            item_schema = view.deref(items)
+            if item_schema.get("properties") or item_schema.get("items") or item_schema.get("additionalProperties"):
+                for index, child in enumerate(data):
+                    if isinstance(child, (dict, list)):
+                        yield from _walk_list_maps(view, item_schema, child, path + (index,), depth + 1)
+
+
+_DEFAULT_KEYS = {"protocol": "TCP"}  # defaulted before the uniqueness check (core/v1 defaults)
+
+
+def _duplicates(items: list, keys: list[str], path: Path, warn: bool) -> Iterator[Problem]:
+    first: dict[tuple, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        key = tuple(item.get(k, _DEFAULT_KEYS.get(k)) for k in keys)
+        if any(isinstance(part, (dict, list)) for part in key):
+            continue
+        if key in first:
+            shown = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
+            where = format_path(path + (index,))
+            previous = format_path(path + (first[key],))
+            if warn:
+                yield Problem(path + (index,), f"{where}: duplicate entry ({shown}) hides {previous}; the API "
+                              "server accepts it with a warning and apply may drop one of them",
+                              rule="schema-duplicate-entry", hint="remove or rename one of the entries")
+            else:
+                yield Problem(path + (index,), f"{where}: duplicate value ({shown}): already used by {previous}",
+                              rule="schema-duplicate-key", hint="each entry needs a unique " + " and ".join(keys))
+        else:
+            first[key] = index
