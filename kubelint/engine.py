@@ -17,7 +17,7 @@ from kubelint.options import Options
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
-from kubelint.schema.crd import CRDRegistry, to_json_schema
+from kubelint.schema.crd import CRDRegistry
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
 
 
@@ -81,6 +81,7 @@ class _Run:
         self.pending: list[tuple[Document, Resource | None, Problem, str]] = []
         self.document_count = 0
         self.sources: dict[str, Source] = {}
+        self.lifecycle: dict[tuple[str, str], Problem | None] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -133,7 +134,10 @@ class _Run:
         resource.namespace = (resource.namespace or self.options.namespace) if namespaced else None
 
     def _validate(self, resource: Resource) -> Iterator[Problem]:
-        lifecycle_problem = lifecycle.check(self.bundle, resource.api_version, resource.kind)
+        kind_key = (resource.api_version, resource.kind)
+        if kind_key not in self.lifecycle:
+            self.lifecycle[kind_key] = lifecycle.check(self.bundle, resource.api_version, resource.kind)
+        lifecycle_problem = self.lifecycle[kind_key]
         if lifecycle_problem is not None:
             yield lifecycle_problem
         info = self.bundle.kind(resource.api_version, resource.kind)
@@ -155,15 +159,15 @@ class _Run:
             if custom.schema is None:
                 return
             key = custom.key
-            root = {"$defs": self.bundle.defs, **to_json_schema(custom.schema)}
+            root = custom.json_schema(self.bundle.ref("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"))
         data = resource.data
-        errors = self.engine.errors(key, lambda: root, data)
+        errors = self.engine.errors(key, lambda: root, data, self.bundle.uri, self.bundle.defs)
         if errors and any(value_at(data, path) is None for path, _ in errors):
             strip_nulls(data)
-            errors = self.engine.errors(key, lambda: root, data)
+            errors = self.engine.errors(key, lambda: root, data, self.bundle.uri, self.bundle.defs)
         sensitive = _secret_paths(resource)
         yield from explain(self.view, root, data, errors, sensitive)
-        yield from list_map_duplicates(self.view, root, data)
+        yield from list_map_duplicates(self.view, root, data, key)
 
     def _unknown_kind(self, resource: Resource) -> Problem:
         group = resource.group

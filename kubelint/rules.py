@@ -24,7 +24,21 @@ ENGINE_TEMPLATES = frozenset({"input", "yaml", "manifest", "schema", "api-lifecy
 
 _REQUIRED = ("id", "severity", "summary", "template", "description", "rationale", "remediation")
 _ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope"}
-EXPECT_MARK = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+#: ``# expect: rule-id`` or ``# expect: rule-a, rule-b[error]`` (a severity other than the default)
+EXPECT_MARK = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\[[a-z]+\])?(?:\s*,\s*[a-z0-9-]+(?:\[[a-z]+\])?)*)")
+
+
+def parse_expectations(text: str) -> list[tuple[int, str, str | None]]:
+    """(line, rule id, severity or None) for every ``# expect:`` marker in a YAML text."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = EXPECT_MARK.search(line)
+        if match:
+            for item in match.group(1).split(","):
+                item = item.strip()
+                rule, _, severity = item.partition("[")
+                out.append((number, rule, severity.rstrip("]") or None))
+    return out
 
 
 class RuleError(ValueError):
@@ -49,14 +63,10 @@ class Rule:
     references: tuple[str, ...] = ()
     file: str = ""
 
-    def expected_lines(self) -> list[int]:
-        """1-based lines of the bad example marked ``# expect: <this rule>``."""
-        lines = []
-        for number, text in enumerate((self.bad_example or "").splitlines(), start=1):
-            match = EXPECT_MARK.search(text)
-            if match and self.id in [r.strip() for r in match.group(1).split(",")]:
-                lines.append(number)
-        return lines
+    def expected(self) -> list[tuple[int, Severity]]:
+        """(line, severity) of each finding of this rule that the bad example marks."""
+        return [(line, Severity.parse(severity) if severity else self.severity)
+                for line, rule, severity in parse_expectations(self.bad_example or "") if rule == self.id]
 
 
 def parse_rule(data: Any, file: str) -> Rule:

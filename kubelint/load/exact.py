@@ -79,8 +79,41 @@ class ExactResult:
     has_nulls: bool = False
 
 
+class _Node:
+    """A light node: libyaml's composer builds these instead of ruamel.yaml's, whose tag
+    objects cost more than the parse itself. Only ever installed while we compose."""
+
+    __slots__ = ("tag", "value", "start_mark", "end_mark", "style")
+
+    def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.style = style
+
+
+class ScalarNode(_Node):
+    __slots__ = ()
+    kind = "scalar"
+
+
+class SequenceNode(_Node):
+    __slots__ = ()
+    kind = "sequence"
+
+
+class MappingNode(_Node):
+    __slots__ = ()
+    kind = "mapping"
+
+
+_LIGHT_NODES = {"ScalarNode": ScalarNode, "SequenceNode": SequenceNode, "MappingNode": MappingNode}
+
+
 def _parser_class():
-    from _ruamel_yaml import CParser  # ruamel.yaml.clib's libyaml binding
+    import _ruamel_yaml  # ruamel.yaml.clib's libyaml binding
+    from _ruamel_yaml import CParser
 
     class KubeParser(CParser):
         """libyaml composer; plain scalars are tagged for go-yaml resolution later."""
@@ -96,10 +129,17 @@ def _parser_class():
         def ascend_resolver(self):
             return None
 
-    return KubeParser
+    return _ruamel_yaml, KubeParser
 
 
 _PARSER = None
+
+
+# libyaml rejects "x:y" inside flow collections ("found unexpected ':'"), which go-yaml v2.3+
+# (go.yaml.in/yaml/v2, the parser of sigs.k8s.io/yaml) accepts: `{image: nginx:1.27}`. Such
+# colons are swapped for a private-use character of the same length, and swapped back in values.
+FLOW_COLON = "\ue000"
+_MAX_FLOW_COLONS = 10_000
 
 
 def compose(text: str):
@@ -107,16 +147,79 @@ def compose(text: str):
     global _PARSER
     if _PARSER is None:
         _PARSER = _parser_class()
-    parser = _PARSER(text)
+    module, parser_class = _PARSER
+    saved = {name: getattr(module, name, None) for name in _LIGHT_NODES}
+    for name, light in _LIGHT_NODES.items():
+        setattr(module, name, light)
     try:
-        return parser.get_single_node()
+        swapped = False
+        for _ in range(_MAX_FLOW_COLONS):
+            parser = parser_class(text)
+            try:
+                root = parser.get_single_node()
+            except Exception as exc:
+                offset = _flow_colon_offset(exc, text)
+                if offset is None:
+                    raise
+                text = text[:offset] + FLOW_COLON + text[offset + 1:]
+                swapped = True
+                continue
+            finally:
+                parser.dispose()
+            if swapped and root is not None:
+                _restore_colons(root)
+            return root
+        raise ValueError("too many colons in flow collections")
     finally:
-        parser.dispose()
+        for name, original in saved.items():
+            setattr(module, name, original)
+
+
+def _flow_colon_offset(exc: Exception, text: str) -> int | None:
+    if getattr(exc, "problem", None) != "found unexpected ':'":
+        return None
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    start = 0
+    for _ in range(mark.line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    offset = start + mark.column
+    return offset if offset < len(text) and text[offset] == ":" else None
+
+
+def _restore_colons(root) -> None:
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        kind = node_kind(node)
+        if kind == "scalar":
+            if FLOW_COLON in node.value:
+                node.value = node.value.replace(FLOW_COLON, ":")
+        elif kind == "sequence":
+            stack.extend(node.value)
+        else:
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
 
 
 def node_kind(node) -> str:
-    name = type(node).__name__
-    return {"ScalarNode": "scalar", "MappingNode": "mapping", "SequenceNode": "sequence"}[name]
+    kind = getattr(node, "kind", None)
+    if kind is None:  # a ruamel.yaml node (should the light nodes not be used)
+        kind = {"ScalarNode": "scalar", "MappingNode": "mapping", "SequenceNode": "sequence"}[type(node).__name__]
+    return kind
+
+
+def tag_of(node) -> str:
+    tag = node.tag
+    return tag if isinstance(tag, str) or tag is None else str(tag)
 
 
 def is_merge_key(node) -> bool:
@@ -127,8 +230,6 @@ def scalar_key(node) -> str | None:
     """The JSON key a scalar mapping key becomes (None when it cannot be one)."""
     if node.tag == PLAIN:
         return scalars.json_key(scalars.resolve_plain(node.value))
-    if node.tag == QUOTED or node.tag in (YAML_TAG_PREFIX + "str", "!"):
-        return node.value
     return node.value
 
 

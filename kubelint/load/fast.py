@@ -12,6 +12,7 @@ loading the JSON. ``tests/test_fast_reader.py`` checks that both readers agree.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -24,10 +25,12 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 # first character keeps the scan cheap: most spaces are indentation.
 _BEFORE = r"[ \[{,\n](?=[&*!?~<.+0-9yYnNoOTF]|-[0-9.])"
 _AFTER = r"(?=[ \t\r]*(?:$|#|:(?:\s|$)|[,\]}]))"  # end of line, comment, key colon, flow
-_CANONICAL_VALUE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?[ \t\r]*(?:$|#|[,\]}])"
+_CANONICAL_VALUE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?[ \t\r]*(?:$|#|[,\]}])"
 _WORDS = (r"y|Y|yes|Yes|YES|n|N|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<"
           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_NUMERIC = (r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9_.]+(?:[eE][-+]?[0-9_]+)?)"
+# What go-yaml v2 may read as a number: base prefixes, digits with underscores, at most one
+# dot (so versions like 1.15.1 and addresses like 10.0.0.1 stay on the fast path), an exponent.
+_NUMERIC = (r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|(?=[0-9._])[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?)"
             r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _SPECIAL_CHARACTERS = re.compile(r"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff\ud800-\udfff]")
 _SPECIAL_TOKEN = re.compile(
@@ -43,14 +46,57 @@ class FastReaderDeclined(Exception):
     """The fast reader cannot read this document faithfully; use the exact one."""
 
 
+_BLOCK_INDICATOR = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_KEY_COLUMN = re.compile(r"[ \t]*(?:-[ \t]+)*")
+
+
 def needs_exact(text: str) -> bool:
-    return (
-        ryml is None
-        or _SPECIAL_CHARACTERS.search(text) is not None
-        or text.startswith("%")
-        or "\n%" in text
-        or _SPECIAL_TOKEN.search("\n" + text) is not None
-    )
+    """Whether the document may hold anything the fast reader would read unlike Kubernetes."""
+    if ryml is None or _SPECIAL_CHARACTERS.search(text) is not None or text.startswith("%") or "\n%" in text:
+        return True
+    scan = "\n" + text
+    match = _SPECIAL_TOKEN.search(scan)
+    if match is None:
+        return False
+    # Tokens inside block scalars (scripts, descriptions) and comment lines are only text:
+    # check each suspicious token against those regions before giving up on the fast path.
+    literal, line_starts = _literal_lines(text)
+    import bisect
+
+    while match is not None:
+        line = bisect.bisect_right(line_starts, match.start()) - 1
+        if line not in literal:
+            return True
+        match = _SPECIAL_TOKEN.search(scan, match.end() - 1 if match.end() > match.start() + 1 else match.end())
+    return False
+
+
+def _literal_lines(text: str) -> tuple[set[int], list[int]]:
+    """Line numbers of whole-line comments and of block scalar bodies (| and >)."""
+    literal: set[int] = set()
+    starts = [0]
+    lines = text.split("\n")
+    position = 0
+    for line in lines[:-1]:
+        position += len(line) + 1
+        starts.append(position)
+    block_column = None  # while inside a block scalar: the column its key starts at
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block_column is not None:
+            if not stripped or indent > block_column:
+                literal.add(number)
+                continue
+            block_column = None
+        if stripped.startswith("#"):
+            literal.add(number)
+            continue
+        if _BLOCK_INDICATOR.search(line):
+            column = _KEY_COLUMN.match(line).end()
+            # "- |": the item's content only has to be indented past the dash.
+            block_column = line.rindex("-", 0, column) if line[column:column + 1] in "|>" and "-" in line[:column] else column
+    return literal, starts
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
@@ -64,10 +110,36 @@ def _no_constants(name: str) -> Any:
     raise FastReaderDeclined(f"{name} is not JSON")
 
 
+class _QuietStderr:
+    """rapidyaml prints its parse errors to file descriptor 2 before raising; the exact
+    reader reports them properly, so they are silenced at the descriptor level."""
+
+    def __init__(self) -> None:
+        self.null = self.saved = None
+
+    def __enter__(self):
+        try:
+            if self.null is None:
+                self.null = os.open(os.devnull, os.O_WRONLY)
+                self.saved = os.dup(2)
+            os.dup2(self.null, 2)
+        except OSError:
+            self.saved = None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+
+
+_QUIET = _QuietStderr()
+
+
 def parse_fast(text: str) -> Any:
     """Parse one YAML document; raises FastReaderDeclined when the exact reader must decide."""
     try:
-        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        with _QUIET:
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
     except Exception as exc:  # ryml raises its own exception types on syntax errors
         raise FastReaderDeclined(str(exc)) from None
     node = tree.root_id()

@@ -14,7 +14,6 @@ from kubelint.model import Document, Source
 # (YAML 1.2 spec, c-directives-end / c-document-end). Inside any scalar it still ends
 # the document, which is why splitting the text on it is exact.
 _MARKER = re.compile(r"^(---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
-_ONLY_TRIVIA = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n?)*\Z")
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 
 
@@ -81,8 +80,14 @@ def _is_directives_only(piece: str) -> bool:
 
 def is_trivial(text: str) -> bool:
     """Only comments, blank lines and document markers: an empty document."""
-    body = _MARKER.sub("", text)
-    return _ONLY_TRIVIA.match(body) is not None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _MARKER.match(line) and not line[3:].strip(" \t\r").lstrip().split("#", 1)[0].strip():
+            continue
+        return False
+    return True
 
 
 def read_documents(source: Source) -> tuple[list[ParsedDocument], list[LoadProblem]]:
@@ -124,6 +129,10 @@ def syntax_problem(exc: Exception, document: Document) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
+    position = getattr(exc, "position", None)  # libyaml reader errors carry a character offset
+    if mark is None and isinstance(position, int):
+        mark = _Mark(document.text, position)
+        problem = str(exc).split(" in \"", 1)[0].strip()
     line = document.start_line + (mark.line + 1 if mark is not None else 1)
     column = mark.column + 1 if mark is not None else 1
     hint = None
@@ -139,6 +148,12 @@ def syntax_problem(exc: Exception, document: Document) -> LoadProblem:
     if context and context_mark is not None and context_mark is not mark:
         message += f" ({context} started on line {document.start_line + context_mark.line + 1})"
     return LoadProblem("yaml-syntax", message, line, column, hint=hint)
+
+
+class _Mark:
+    def __init__(self, text: str, position: int):
+        self.line = text.count("\n", 0, position)
+        self.column = position - (text.rfind("\n", 0, position) + 1)
 
 
 def _char_at(text: str, mark) -> str | None:

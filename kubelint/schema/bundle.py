@@ -72,8 +72,16 @@ class Bundle:
     def kinds_named(self, kind: str) -> list[KindInfo]:
         return [info for info in self.kinds() if info.kind == kind]
 
+    @property
+    def uri(self) -> str:
+        """Where validators find the definitions: ``{uri}#/$defs/<name>``."""
+        return f"urn:kubelint:kubernetes:{self.version}"
+
+    def ref(self, definition: str) -> str:
+        return f"{self.uri}#/$defs/{definition}"
+
     def root_schema(self, definition: str) -> dict[str, Any]:
-        return {"$ref": "#/$defs/" + definition, "$defs": self.defs}
+        return {"$ref": self.ref(definition)}
 
 
 @cache

@@ -31,6 +31,13 @@ class CustomKind:
     schema: dict[str, Any] | None
     definition: Resource
     key: tuple
+    _json_schema: dict | None = None
+
+    def json_schema(self, object_meta_ref: str) -> dict[str, Any]:
+        """The converted schema, computed once per run."""
+        if self._json_schema is None:
+            self._json_schema = to_json_schema(self.schema or {}, object_meta_ref)
+        return self._json_schema
 
     @property
     def api_version(self) -> str:
@@ -84,14 +91,14 @@ class CRDRegistry:
         return len(self._kinds)
 
 
-def to_json_schema(schema: dict[str, Any], root: bool = True) -> dict[str, Any]:
-    """A CRD structural schema as JSON Schema 2020-12 (``$defs`` supplied by the caller)."""
+def to_json_schema(schema: dict[str, Any], object_meta_ref: str, root: bool = True) -> dict[str, Any]:
+    """A CRD structural schema as JSON Schema 2020-12; metadata refers to ``object_meta_ref``."""
     out = _convert(schema, structural=True)
     if root:
         properties = out.setdefault("properties", {})
         properties["apiVersion"] = {"type": "string"}
         properties["kind"] = {"type": "string"}
-        properties["metadata"] = {"$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}
+        properties["metadata"] = {"$ref": object_meta_ref}
         out.setdefault("type", "object")
     return out
 

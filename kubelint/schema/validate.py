@@ -42,25 +42,39 @@ SchemaError = tuple[Path, str]  # (instance path, failing keyword)
 
 
 class _FastEngine:
+    """jsonschema-rs. The bundle's definitions are registered once per version; each kind's
+    validator then compiles only what it references (milliseconds instead of tens)."""
+
     name = "jsonschema-rs"
 
     def __init__(self) -> None:
         import jsonschema_rs
 
         self._module = jsonschema_rs
-        self._cache: dict[Any, Any] = {}
+        self._validators: dict[Any, Any] = {}
+        self._registries: dict[str, Any] = {}
 
-    def errors(self, key: Any, root: Callable[[], dict], instance: Any) -> list[SchemaError]:
-        validator = self._cache.get(key)
+    def _registry(self, uri: str, defs: dict) -> Any:
+        registry = self._registries.get(uri)
+        if registry is None:
+            contents = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
+            registry = self._registries[uri] = self._module.Registry([(uri, contents)])
+        return registry
+
+    def errors(self, key: Any, schema: Callable[[], dict], instance: Any, uri: str, defs: dict) -> list[SchemaError]:
+        validator = self._validators.get(key)
         if validator is None:
-            validator = self._module.Draft202012Validator(root(), formats=FORMATS, validate_formats=True)
-            self._cache[key] = validator
+            validator = self._module.Draft202012Validator(schema(), formats=FORMATS, validate_formats=True,
+                                                          registry=self._registry(uri, defs))
+            self._validators[key] = validator
         if validator.is_valid(instance):
             return []
         return [(tuple(e.instance_path), str(list(e.schema_path)[-1])) for e in validator.iter_errors(instance)]
 
 
 class _ReferenceEngine:
+    """python-jsonschema with the referencing library: the oracle for the fast engine."""
+
     name = "python-jsonschema"
 
     def __init__(self) -> None:
@@ -71,13 +85,25 @@ class _ReferenceEngine:
         for name, function in FORMATS.items():
             checker.checks(name)(lambda value, f=function: not isinstance(value, str) or f(value))
         self._checker = checker
-        self._cache: dict[Any, Any] = {}
+        self._validators: dict[Any, Any] = {}
+        self._registries: dict[str, Any] = {}
 
-    def errors(self, key: Any, root: Callable[[], dict], instance: Any) -> list[SchemaError]:
-        validator = self._cache.get(key)
+    def _registry(self, uri: str, defs: dict) -> Any:
+        registry = self._registries.get(uri)
+        if registry is None:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            resource = Resource(contents={"$defs": defs}, specification=DRAFT202012)
+            registry = self._registries[uri] = Registry().with_resource(uri, resource)
+        return registry
+
+    def errors(self, key: Any, schema: Callable[[], dict], instance: Any, uri: str, defs: dict) -> list[SchemaError]:
+        validator = self._validators.get(key)
         if validator is None:
-            validator = self._module.Draft202012Validator(root(), format_checker=self._checker)
-            self._cache[key] = validator
+            validator = self._module.Draft202012Validator(schema(), format_checker=self._checker,
+                                                          registry=self._registry(uri, defs))
+            self._validators[key] = validator
         return [(tuple(e.absolute_path), str(e.validator)) for e in validator.iter_errors(instance)]
 
 
@@ -326,37 +352,70 @@ def _unknown_fields(view: SchemaView, root: dict, data: Any, path: Path, schema:
         yield Problem(path + (key,), message, rule="schema-unknown-field", at_key=True, hint=hint)
 
 
-def list_map_duplicates(view: SchemaView, root: dict, data: Any, path: Path = ()) -> Iterator[Problem]:
-    """Duplicate keys in x-kubernetes-list-type=map lists (two containers named "app")."""
-    schema = view.deref(root)
-    yield from _walk_list_maps(view, schema, data, path, depth=0)
+_ITEMS, _VALUES = object(), object()  # path steps: every item of a list, every value of a map
+_LIST_MAP_PLANS: dict[Any, list] = {}
 
 
-def _walk_list_maps(view: SchemaView, schema: dict, data: Any, path: Path, depth: int) -> Iterator[Problem]:
-    if depth > 64:
-        return
-    if isinstance(data, dict):
-        properties = schema.get("properties")
-        extra = schema.get("additionalProperties")
-        for key, child in data.items():
-            if not isinstance(child, (dict, list)):
+def list_map_duplicates(view: SchemaView, root: dict, data: Any, key: Any = None) -> Iterator[Problem]:
+    """Duplicate keys in x-kubernetes-list-type=map lists (two containers named "app").
+
+    Where such lists can occur is worked out once per schema (a "plan" of paths), so a
+    document is only walked along those paths.
+    """
+    plan = _LIST_MAP_PLANS.get(key) if key is not None else None
+    if plan is None:
+        plan = _plan(view, view.deref(root), (), frozenset(), 0)
+        if key is not None:
+            _LIST_MAP_PLANS[key] = plan
+    for steps, keys, warn in plan:
+        for path, items in _follow(data, steps, ()):
+            yield from _duplicates(items, keys, path, warn)
+
+
+def _plan(view: SchemaView, schema: dict, steps: tuple, seen: frozenset, depth: int) -> list:
+    if depth > 40:
+        return []
+    out = []
+    keys = schema.get("x-kubernetes-list-map-keys")
+    if keys:
+        out.append((steps, keys, schema.get("x-kubelint-duplicates") == "warning"))
+    children = []
+    for name, sub in (schema.get("properties") or {}).items():
+        children.append((name, sub))
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        children.append((_VALUES, extra))
+    items = schema.get("items")
+    if isinstance(items, dict):
+        children.append((_ITEMS, items))
+    for step, sub in children:
+        ref = sub.get("$ref") if isinstance(sub, dict) else None
+        if ref is not None:
+            if ref in seen:
                 continue
-            sub = properties.get(key) if properties else None
-            if sub is None and isinstance(extra, dict):
-                sub = extra
-            if sub is not None:
-                yield from _walk_list_maps(view, view.deref(sub), child, path + (key,), depth + 1)
-    elif isinstance(data, list):
-        keys = schema.get("x-kubernetes-list-map-keys")
-        if keys:
-            yield from _duplicates(data, keys, path, warn=schema.get("x-kubelint-duplicates") == "warning")
-        items = schema.get("items")
-        if isinstance(items, dict):
-            item_schema = view.deref(items)
-            if item_schema.get("properties") or item_schema.get("items") or item_schema.get("additionalProperties"):
-                for index, child in enumerate(data):
-                    if isinstance(child, (dict, list)):
-                        yield from _walk_list_maps(view, item_schema, child, path + (index,), depth + 1)
+            child_seen = seen | {ref}
+        else:
+            child_seen = seen
+        out.extend(_plan(view, view.deref(sub), steps + (step,), child_seen, depth + 1))
+    return out
+
+
+def _follow(data: Any, steps: tuple, path: Path) -> Iterator[tuple[Path, list]]:
+    if not steps:
+        if isinstance(data, list):
+            yield path, data
+        return
+    step, rest = steps[0], steps[1:]
+    if step is _ITEMS:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _follow(item, rest, path + (index,))
+    elif step is _VALUES:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                yield from _follow(value, rest, path + (name,))
+    elif isinstance(data, dict) and step in data:
+        yield from _follow(data[step], rest, path + (step,))
 
 
 _DEFAULT_KEYS = {"protocol": "TCP"}  # defaulted before the uniqueness check (core/v1 defaults)
@@ -368,8 +427,8 @@ def _duplicates(items: list, keys: list[str], path: Path, warn: bool) -> Iterato
         if not isinstance(item, dict):
             continue
         key = tuple(item.get(k, _DEFAULT_KEYS.get(k)) for k in keys)
-        if any(isinstance(part, (dict, list)) for part in key):
-            continue
+        if any(part is None or isinstance(part, (dict, list)) for part in key):
+            continue  # a missing key is reported as a missing required field
         if key in first:
             shown = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
             where = format_path(path + (index,))

@@ -1,0 +1,39 @@
+"""Shared test helpers. Tests that read ../shared skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+EXAMPLES = ROOT / "examples"
+
+
+def needs_shared(path: Path = SHARED):
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} is absent")
+
+
+def lint(text: str, **options):
+    """Lint a YAML text with default options; returns the findings."""
+    from kubelint import Options, check
+
+    return check(text=text, name="test.yaml", options=Options(**options)).findings
+
+
+def by_rule(findings, rule: str):
+    return [f for f in findings if f.rule == rule]
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict | None = None):
+    """Run the kubelint command line in a subprocess, as users do."""
+    environment = dict(os.environ)
+    environment.pop("NO_COLOR", None)
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=environment, timeout=300)
