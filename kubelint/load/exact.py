@@ -175,6 +175,25 @@ def compose(text: str):
             setattr(module, name, original)
 
 
+def syntax_error(text: str) -> Exception | None:
+    """libyaml's verdict on a YAML stream, parsed to events in C without building anything
+    (a quarter of a second for 6 MB): None when it is well-formed, else libyaml's error."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _parser_class()
+    try:
+        parser = _PARSER[1](text)
+    except Exception as exc:  # text that cannot be encoded (lone surrogates)
+        return exc
+    try:
+        parser.raw_parse()
+    except Exception as exc:  # ruamel's YAMLError family
+        return exc
+    finally:
+        parser.dispose()
+    return None
+
+
 def _flow_colon_offset(exc: Exception, text: str) -> int | None:
     if getattr(exc, "problem", None) != "found unexpected ':'":
         return None

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 # A token starts after a line break, a space or a flow indicator. The lookahead on its
 # first character keeps the scan cheap: most spaces are indentation.
-_BEFORE = r"[ \[{,\n](?=[&*!?~<.+0-9yYnNoOTF]|-[0-9.])"
+_BEFORE = r"[ \[{,\n](?=[&*!%@`?~<.+0-9yYnNoOTF]|-[0-9.])"
 _AFTER = r"(?=[ \t\r]*(?:$|#|:(?:\s|$)|[,\]}]))"  # end of line, comment, key colon, flow
 _CANONICAL_VALUE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?[ \t\r]*(?:$|#|[,\]}])"
 _WORDS = (r"y|Y|yes|Yes|YES|n|N|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<"
@@ -34,8 +34,7 @@ _NUMERIC = (r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|(?=[0-9._])[0-9_]*(?:\.[0-9_]*)?(?:
             r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _SPECIAL_CHARACTERS = re.compile(r"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff\ud800-\udfff]")
 _SPECIAL_TOKEN = re.compile(
-    _BEFORE + r"(?:[&*!]"  # anchors, aliases, tags
-    + r"|\?(?=\s|$)"  # complex keys
+    _BEFORE + r"(?:[&*!%@`?]"  # anchors, aliases, tags, reserved indicators, complex keys
     + r"|(?:" + _WORDS + r")" + _AFTER
     + r"|(?!" + _CANONICAL_VALUE + r")(?:" + _NUMERIC + r")" + _AFTER + ")",
     re.MULTILINE,
@@ -54,6 +53,8 @@ def needs_exact(text: str) -> bool:
     """Whether the document may hold anything the fast reader would read unlike Kubernetes."""
     if ryml is None or _SPECIAL_CHARACTERS.search(text) is not None or text.startswith("%") or "\n%" in text:
         return True
+    if not text.endswith("\n") and ("|" in text or ">" in text):
+        return True  # a block scalar at the end of a file without a final newline: ryml adds one
     scan = "\n" + text
     match = _SPECIAL_TOKEN.search(scan)
     if match is None:

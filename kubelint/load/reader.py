@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kubelint.load import fast
-from kubelint.load.exact import Ambiguous, LoadProblem, parse_exact
+from kubelint.load.exact import Ambiguous, LoadProblem, parse_exact, syntax_error
 from kubelint.model import Document, Source
 
 # A document marker is "---" or "..." at column 0, followed by a space or the line end
@@ -97,19 +97,23 @@ def read_documents(source: Source) -> tuple[list[ParsedDocument], list[LoadProbl
         return _read_json(source)
     parsed: list[ParsedDocument] = []
     file_problems: list[LoadProblem] = []
-    for index, chunk in enumerate(split_documents(source.text)):
+    chunks = split_documents(source.text)
+    # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
+    # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
+    whole_stream_ok = fast.ryml is not None and syntax_error(source.text) is None
+    for index, chunk in enumerate(chunks):
         if _SURROGATE.search(chunk.text):
             continue  # invalid bytes: reported once for the file by the decoder
         if is_trivial(chunk.text):
             continue
         document = Document(source, index, chunk.start_line, chunk.text, None)
-        parsed.append(_parse_chunk(document))
+        parsed.append(_parse_chunk(document, whole_stream_ok))
     return parsed, file_problems
 
 
-def _parse_chunk(document: Document) -> ParsedDocument:
+def _parse_chunk(document: Document, stream_ok: bool) -> ParsedDocument:
     text = document.text
-    if not fast.needs_exact(text):
+    if not fast.needs_exact(text) and (stream_ok or syntax_error(text) is None):
         try:
             document.data = fast.parse_fast(text)
             return ParsedDocument(document)

@@ -333,8 +333,11 @@ def _unknown_fields(view: SchemaView, root: dict, data: Any, path: Path, schema:
     if not isinstance(value, dict):
         return
     known = list(schema.get("properties", {}))
-    parent = view.at(root, path[:-1]) if path else {}
-    parent_fields = set(parent.get("properties", {})) if path else set()
+    parent_path = path
+    while parent_path and isinstance(parent_path[-1], int):
+        parent_path = parent_path[:-1]
+    parent = view.at(root, parent_path[:-1]) if parent_path else {}
+    parent_fields = set(parent.get("properties", {})) if parent_path else set()
     for key in value:
         if key in schema.get("properties", {}):
             continue
