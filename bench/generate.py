@@ -1,10 +1,11 @@
 """Generate realistic N-document bundles for benchmarks.
 
-Each "app unit" is eight documents that reference each other correctly
+Each "app unit" is nine documents that reference each other correctly
 (Deployment, Service, ConfigMap, Secret, PersistentVolumeClaim, StatefulSet
-with its headless Service folded into the Service slot of the next unit,
-Ingress, HorizontalPodAutoscaler), so a correct linter reports nothing on
-the whole bundle. Usage: python bench/generate.py N > bundle.yaml
+with its headless Service, Ingress, HorizontalPodAutoscaler), so a correct
+linter reports nothing on the whole bundle.
+
+Usage: python bench/generate.py N > bundle.yaml
 """
 
 from __future__ import annotations
@@ -89,10 +90,15 @@ spec:
             - name: config
               mountPath: /etc/web
               readOnly: true
+            - name: uploads
+              mountPath: /var/lib/web/uploads
       volumes:
         - name: config
           configMap:
             name: web-{i}-config
+        - name: uploads
+          persistentVolumeClaim:
+            claimName: web-{i}-uploads
 ---
 apiVersion: v1
 kind: Service
@@ -139,11 +145,24 @@ metadata:
   name: web-{i}-uploads
   namespace: shop
 spec:
-  accessModes: ["ReadWriteOnce"]
-  storageClassName: standard
+  accessModes: ["ReadWriteMany"]
   resources:
     requests:
       storage: 10Gi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db-{i}
+  namespace: shop
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: db-{i}
+  ports:
+    - name: pg
+      port: 5432
+      targetPort: pg
 ---
 apiVersion: apps/v1
 kind: StatefulSet
@@ -197,10 +216,6 @@ metadata:
   annotations:
     nginx.ingress.kubernetes.io/proxy-body-size: 8m
 spec:
-  ingressClassName: nginx
-  tls:
-    - hosts: ["web-{i}.shop.example.com"]
-      secretName: web-{i}-tls
   rules:
     - host: web-{i}.shop.example.com
       http:

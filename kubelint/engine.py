@@ -202,6 +202,8 @@ class _Run:
             if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
                 continue
             module = template(rule.template)
+            params = {**getattr(module, "PARAMS", {}), **rule.params, **self.options.rule_params.get(rule.id, {})}
+            rule = _replace(rule, params=params)
             if hasattr(module, "check_resource"):
                 for resource in self.resources:
                     for problem in module.check_resource(resource, rule, context):

@@ -38,3 +38,17 @@ def test_good_example_passes(rule_id):
 def test_expect_markers_name_existing_rules(rule_id):
     for _, marked, _ in parse_expectations(RULES[rule_id].bad_example):
         assert marked in RULES, f"{rule_id}: '# expect: {marked}' names no rule"
+
+
+def test_every_rule_has_a_template():
+    from kubelint.checks import template, template_exists
+    from kubelint.rules import ENGINE_TEMPLATES
+
+    for rule in RULES.values():
+        if rule.template in ENGINE_TEMPLATES:
+            continue
+        assert template_exists(rule.template), f"{rule.id}: no template {rule.template!r} in kubelint/checks/"
+        module = template(rule.template)
+        assert hasattr(module, "check_resource") or hasattr(module, "check_run"), rule.template
+        unknown = set(rule.params) - set(getattr(module, "PARAMS", {}))
+        assert not unknown, f"{rule.id}: parameters {unknown} are not declared in the template's PARAMS"

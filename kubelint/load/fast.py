@@ -50,26 +50,51 @@ _KEY_COLUMN = re.compile(r"[ \t]*(?:-[ \t]+)*")
 
 
 def needs_exact(text: str) -> bool:
-    """Whether the document may hold anything the fast reader would read unlike Kubernetes."""
-    if ryml is None or _SPECIAL_CHARACTERS.search(text) is not None or text.startswith("%") or "\n%" in text:
-        return True
-    if not text.endswith("\n") and ("|" in text or ">" in text):
-        return True  # a block scalar at the end of a file without a final newline: ryml adds one
-    scan = "\n" + text
-    match = _SPECIAL_TOKEN.search(scan)
-    if match is None:
-        return False
-    # Tokens inside block scalars (scripts, descriptions) and comment lines are only text:
-    # check each suspicious token against those regions before giving up on the fast path.
-    literal, line_starts = _literal_lines(text)
+    """Whether one document may hold anything the fast reader would read unlike Kubernetes."""
+    return chunks_needing_exact(text, [0])[0]
+
+
+def chunks_needing_exact(text: str, offsets: list[int]) -> list[bool]:
+    """For each document of a stream (given by its start offset), whether it needs the exact reader.
+
+    The scans run once over the whole stream, in C; only documents with a suspicious token
+    are looked at line by line, to forgive tokens inside block scalars and comments.
+    """
     import bisect
 
-    while match is not None:
-        line = bisect.bisect_right(line_starts, match.start()) - 1
-        if line not in literal:
-            return True
-        match = _SPECIAL_TOKEN.search(scan, match.end() - 1 if match.end() > match.start() + 1 else match.end())
-    return False
+    count = len(offsets)
+    if ryml is None or count == 0:
+        return [True] * count
+    flagged = [False] * count
+
+    def chunk_of(position: int) -> int:
+        return bisect.bisect_right(offsets, position) - 1
+
+    for match in _SPECIAL_CHARACTERS.finditer(text):
+        flagged[chunk_of(match.start())] = True
+    if text.startswith("%"):
+        flagged[0] = True
+    position = text.find("\n%")
+    while position >= 0:
+        flagged[chunk_of(position + 1)] = True
+        position = text.find("\n%", position + 1)
+    if not text.endswith("\n") and ("|" in text[offsets[-1]:] or ">" in text[offsets[-1]:]):
+        flagged[-1] = True  # a block scalar ending a file without a final newline: ryml adds one
+    suspects: dict[int, list[int]] = {}
+    for match in _SPECIAL_TOKEN.finditer("\n" + text):
+        index = chunk_of(match.start())  # match.start() in the prefixed text = token start - 1
+        if not flagged[index]:
+            suspects.setdefault(index, []).append(match.start())
+    for index, positions in suspects.items():
+        start = offsets[index]
+        end = offsets[index + 1] if index + 1 < count else len(text)
+        literal, line_starts = _literal_lines(text[start:end])
+        for position in positions:
+            line = bisect.bisect_right(line_starts, position - start) - 1
+            if line not in literal:
+                flagged[index] = True
+                break
+    return flagged
 
 
 def _literal_lines(text: str) -> tuple[set[int], list[int]]:
