@@ -70,7 +70,8 @@ class Errors:
         self.add(path, "Required value" + (f": {what}" if what else ""), hint=hint, at_key=True)
 
     def invalid(self, path: Path, value: Any, message: str, hint: str | None = None) -> None:
-        self.add(path, f"Invalid value: {show(value)}: {message}", hint=hint)
+        whole = isinstance(value, (dict, list)) or value in ("{...}", "[...]")
+        self.add(path, f"Invalid value: {show(value)}: {message}", hint=hint, at_key=whole)
 
     def forbidden(self, path: Path, message: str, hint: str | None = None) -> None:
         self.add(path, f"Forbidden: {message}", hint=hint, at_key=True)
@@ -101,6 +102,8 @@ class Errors:
 
 
 def show(value: Any) -> str:
+    if value in ("{...}", "[...]"):
+        return value
     if isinstance(value, str):
         text = value if len(value) <= 80 else value[:77] + "..."
         return f'"{text}"'
@@ -115,6 +118,7 @@ def show(value: Any) -> str:
     if isinstance(value, list):
         return "[...]"
     return str(value)
+
 
 
 # --- value grammars -------------------------------------------------------------------------------
