@@ -21,7 +21,6 @@ from kubelint.model import Path, Problem, format_path
 
 MAX_INT32 = 2**31 - 1
 
-
 # --- tolerant accessors --------------------------------------------------------------------------
 
 
@@ -34,7 +33,16 @@ def as_list(value: Any) -> list:
 
 
 def as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An integer the API server could decode (int32 fields out of range are the schema stage's finding)."""
+    if isinstance(value, int) and not isinstance(value, bool) and -2**31 <= value <= MAX_INT32:
+        return value
+    return None
+
+
+def as_int64(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
+        return value
+    return None
 
 
 def as_str(value: Any) -> str | None:

@@ -18,7 +18,7 @@ import re
 from typing import Any, Iterator
 
 from kubelint import k8s
-from kubelint.apivalidation import (MAX_INT32, Errors, as_dict, as_int, as_list, as_str, config_map_key_errors,
+from kubelint.apivalidation import (MAX_INT32, Errors, as_dict, as_int, as_int64, as_list, as_str, config_map_key_errors,
                                     file_mode, ip_errors, items, label_selector, port_num_or_name, present, quantity,
                                     relative_path)
 from kubelint.model import Path, Problem, Resource
@@ -107,7 +107,7 @@ class PodSpec:
         self.volumes()
         self.containers()
         self.dns()
-        deadline = as_int(spec.get("activeDeadlineSeconds"))
+        deadline = as_int64(spec.get("activeDeadlineSeconds"))
         if deadline is not None and not 1 <= deadline <= MAX_INT32:
             errors.invalid(path + ("activeDeadlineSeconds",), deadline, f"must be between 1 and {MAX_INT32}, inclusive")
         for field in ("hostname", "subdomain"):
@@ -378,12 +378,12 @@ class PodSpec:
         if not context:
             return
         for field in ("runAsUser", "runAsGroup") + (("fsGroup",) if pod else ()):
-            value = as_int(context.get(field))
+            value = as_int64(context.get(field))
             if value is not None and not 0 <= value <= MAX_INT32:
                 errors.invalid(path + (field,), value, f"must be between 0 and {MAX_INT32}, inclusive")
         if pod:
             for index, group in enumerate(as_list(context.get("supplementalGroups"))):
-                if as_int(group) is not None and not 0 <= group <= MAX_INT32:
+                if as_int64(group) is not None and not 0 <= group <= MAX_INT32:
                     errors.invalid(path + ("supplementalGroups", index), group,
                                    f"must be between 0 and {MAX_INT32}, inclusive")
             seen: set[str] = set()
