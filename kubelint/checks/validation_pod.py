@@ -233,22 +233,22 @@ class PodSpec:
             if isinstance(source, dict):
                 set_sources = [s for s in ENV_SOURCES if present(source, s)]
                 if item.get("value"):
-                    errors.invalid(where + ("valueFrom",), "", "may not be specified when `value` is not empty",
+                    errors.invalid(where + ("valueFrom",), "{...}", "may not be specified when `value` is not empty",
                                    hint="keep either value or valueFrom")
                 if len(set_sources) > 1:
-                    errors.invalid(where + ("valueFrom",), "", "may not have more than one field specified at a time")
+                    errors.invalid(where + ("valueFrom",), "{...}", "may not have more than one field specified at a time")
                 elif not set_sources:
-                    errors.invalid(where + ("valueFrom",), "", "must specify one of: `fieldRef`, `resourceFieldRef`, "
+                    errors.invalid(where + ("valueFrom",), "{...}", "must specify one of: `fieldRef`, `resourceFieldRef`, "
                                    "`configMapKeyRef` or `secretKeyRef`")
                 self.env_source(where + ("valueFrom",), source)
         for index, item in items(container, "envFrom"):
             where = path + ("envFrom", index)
             refs = [r for r in ("configMapRef", "secretRef") if present(item, r)]
             if len(refs) > 1:
-                errors.invalid(where, "", "may not have more than one field specified at a time",
+                errors.invalid(where, "{...}", "may not have more than one field specified at a time",
                                hint="split it into two envFrom entries")
             elif not refs:
-                errors.invalid(where, "", "must specify one of: `configMapRef` or `secretRef`")
+                errors.invalid(where, "{...}", "must specify one of: `configMapRef` or `secretRef`")
             prefix = as_str(item.get("prefix"))
             if prefix:
                 for message in env_var_name_errors(prefix, relaxed):
