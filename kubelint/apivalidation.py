@@ -14,6 +14,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterator
 
 from kubelint import k8s
@@ -148,14 +149,18 @@ def quantity(value: Any) -> Fraction | None:
         return Fraction(value) if value == value and value not in (float("inf"), float("-inf")) else None
     if not isinstance(value, str):
         return None
-    match = _QUANTITY.match(value.strip())
-    if not match or value != value.strip():
+    return _parse_quantity(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_quantity(value: str) -> Fraction | None:
+    match = _QUANTITY.match(value)
+    if not match:
         return None
     number = Fraction(match.group(1))
-    suffix = match.group(2)
     if match.group(3):
         return number * Fraction(10) ** int(match.group(3)[1:])
-    return number * _SUFFIX[suffix]
+    return number * _SUFFIX[match.group(2)]
 
 
 def format_quantity(value: Any) -> str:

@@ -30,6 +30,8 @@ _SELECTOR_KINDS = {"Deployment": "deployment", "ReplicaSet": "deployment", "Stat
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     kind, group = resource.kind, resource.group
+    if group not in ("apps", "batch", "") or (group == "" and kind != "ReplicationController"):
+        return
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return

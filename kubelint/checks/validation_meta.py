@@ -21,11 +21,12 @@ STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     metadata = resource.data.get("metadata")
-    if not isinstance(metadata, dict):
+    if not isinstance(metadata, dict) or ("finalizers" not in metadata and "ownerReferences" not in metadata):
         return
     errors = Errors()
-    builtin = ctx.bundle.kind(resource.api_version, resource.kind) is not None
-    for index, name in enumerate(as_list(metadata.get("finalizers"))):
+    finalizers = as_list(metadata.get("finalizers"))
+    builtin = bool(finalizers) and ctx.bundle.kind(resource.api_version, resource.kind) is not None
+    for index, name in enumerate(finalizers):
         if not isinstance(name, str):
             continue
         where = ("metadata", "finalizers", index)

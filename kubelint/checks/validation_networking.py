@@ -21,7 +21,7 @@ _INVALID_PATH_SUFFIXES = ("/..", "/.")
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    if resource.group not in ("networking.k8s.io", "extensions"):
+    if resource.group != "networking.k8s.io" or resource.kind not in ("Ingress", "IngressClass", "NetworkPolicy"):
         return
     spec = resource.data.get("spec")
     errors = Errors()

@@ -32,6 +32,7 @@ VOLUME_SOURCES = (
     "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected",
     "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image",
 )
+_SOURCE_ORDER = {name: index for index, name in enumerate(VOLUME_SOURCES)}
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
 ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
@@ -346,6 +347,8 @@ class PodSpec:
                 where = path + (section, name)
                 for message in container_resource_name_errors(name):
                     errors.invalid(where, name, message, hint=_resource_hint(name))
+                if isinstance(value, str) and not value.startswith("-") and not _is_extended(name):
+                    continue   # not negative; only extended resources must be whole numbers
                 amount = quantity(value)
                 if amount is None:
                     continue
@@ -354,6 +357,8 @@ class PodSpec:
                 if _is_extended(name) and amount.denominator != 1:
                     errors.invalid(where, value, "must be an integer")
         for name, value in requests.items():
+            if name not in limits and _overcommit_allowed(name):
+                continue
             requested, limit = quantity(value), quantity(limits.get(name))
             where = path + ("requests", name)
             if requested is None:
@@ -431,7 +436,8 @@ class PodSpec:
         errors, path = self.errors, self.path
         for index, volume in items(self.spec, "volumes"):
             where = path + ("volumes", index)
-            sources = [s for s in VOLUME_SOURCES if present(volume, s)]
+            sources = sorted((k for k, v in volume.items() if v is not None and k in _SOURCE_ORDER),
+                             key=_SOURCE_ORDER.__getitem__)
             if not sources:
                 continue   # SetDefaults_Volume: a volume without a source is an emptyDir
             if len(sources) > 1:

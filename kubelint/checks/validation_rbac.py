@@ -18,7 +18,7 @@ GROUP = "rbac.authorization.k8s.io"
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    if resource.group != GROUP:
+    if resource.group != GROUP or resource.kind not in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"):
         return
     errors = Errors()
     data = resource.data

@@ -22,7 +22,13 @@ PV_SOURCES = tuple(s for s in VOLUME_SOURCES if s not in ("emptyDir", "gitRepo",
                                                           "ephemeral", "image")) + ("local",)
 
 
+_KINDS = {("", "PersistentVolumeClaim"), ("", "PersistentVolume"), ("storage.k8s.io", "StorageClass"),
+          ("apps", "StatefulSet")}
+
+
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
+    if (resource.group, resource.kind) not in _KINDS:
+        return
     errors = Errors()
     data = resource.data
     if resource.group == "" and resource.kind == "PersistentVolumeClaim":

@@ -32,15 +32,18 @@ from typing import Any, Callable
 
 from kubelint.apivalidation import quantity as parse_quantity
 
-try:   # pragma: no cover - exercised when the dependency is installed
-    import cel as _cel
-    from cel import stdlib as _stdlib
+_cel: Any = None   # the library, imported on first use: importing it costs about 0.3 s (its CLI)
 
-    logging.getLogger("cel").addHandler(logging.NullHandler())
-    logging.getLogger("cel").propagate = False
-except ImportError:   # pragma: no cover
-    _cel = None
-    _stdlib = None
+
+def _library():
+    global _cel
+    if _cel is None:
+        import cel
+
+        logging.getLogger("cel").addHandler(logging.NullHandler())
+        logging.getLogger("cel").propagate = False
+        _cel = cel
+    return _cel
 
 QUANTITY, URL, IP, CIDR, SEMVER = ("__kubelint_quantity__", "__kubelint_url__", "__kubelint_ip__",
                                    "__kubelint_cidr__", "__kubelint_semver__")
@@ -50,7 +53,9 @@ RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "co
 
 
 def available() -> bool:
-    return _cel is not None
+    import importlib.util
+
+    return importlib.util.find_spec("cel") is not None
 
 
 class CELError(Exception):
@@ -314,9 +319,10 @@ def _is_sorted(items) -> bool:
 
 def _functions() -> dict[str, Callable]:
     functions: dict[str, Callable] = {}
-    if _stdlib is not None:
-        for name in ("strings", "sets", "math", "encoders", "lists"):
-            functions.update(_stdlib.EXTENSIONS.get(name, {}))
+    from cel import stdlib
+
+    for name in ("strings", "sets", "math", "encoders", "lists"):
+        functions.update(stdlib.EXTENSIONS.get(name, {}))
     functions.update({
         # lists (k8s.io/apiserver/pkg/cel/library/lists.go) and strings (cel-go ext)
         "isSorted": _is_sorted, "sum": _sum, "min": _min, "max": _max,
@@ -474,16 +480,18 @@ class Environment:
     """Compiles rules once and evaluates them with the Kubernetes libraries."""
 
     def __init__(self) -> None:
-        self.functions = _functions() if available() else {}
+        self.ready = available()
+        if self.ready:
+            _library()
+        self.functions = _functions() if self.ready else {}
         self.compiled: dict[str, Rule] = {}
-        self._context = _cel.Context(functions=self.functions) if available() else None
 
     def compile(self, source: str) -> Rule:
         rule = self.compiled.get(source)
         if rule is not None:
             return rule
         rule = Rule(source)
-        if not available():
+        if not self.ready:
             rule.problem = "no CEL library is installed (pip install common-expression-language)"
         else:
             try:
