@@ -74,11 +74,12 @@ LIBRARY_CASES = [
     ("cidr('10.0.0.0/8').containsIP(ip('10.1.2.3'))", None), ("cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16')", None),
     ("cidr('10.1.0.0/8').masked() == cidr('10.0.0.0/8')", None), ("cidr('10.0.0.0/8').prefixLength() == 8", None),
     ("isSemver('1.2.3') && semver('1.2.3').isLessThan(semver('1.10.0'))", None), ("semver('2.3.4').minor() == 3", None),
-    ("self.t < timestamp('2025-01-01T00:00:00Z')", ({"t": "2024-05-01T12:00:00Z"},
-                                                      {"properties": {"t": {"type": "string", "format": "date-time"}}})),
+    ("self.t < timestamp('2025-01-01T00:00:00Z')",
+     ({"t": "2024-05-01T12:00:00Z"}, {"properties": {"t": {"type": "string", "format": "date-time"}}})),
     ("self.r == 1.0", ({"r": 1}, {"properties": {"r": {"type": "number"}}})),
     ("self.x__dash__ray == 'a' && self.__namespace__ == 'b'",
-     ({"x-ray": "a", "namespace": "b"}, {"properties": {"x-ray": {"type": "string"}, "namespace": {"type": "string"}}})),
+     ({"x-ray": "a", "namespace": "b"},
+      {"properties": {"x-ray": {"type": "string"}, "namespace": {"type": "string"}}})),
 ]
 
 

@@ -10,7 +10,7 @@ generateName, $ref and uniqueItems forbidden).
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from kubelint import k8s
 from kubelint.apivalidation import Errors, as_dict, as_list, as_str, items, present

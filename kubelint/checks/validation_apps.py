@@ -66,7 +66,8 @@ def _replicated(errors: Errors, resource: Resource, spec: dict) -> None:
     if isinstance(selector, dict):
         label_selector(errors, ("spec", "selector"), selector)
         if selector_empty(selector):
-            errors.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {_SELECTOR_KINDS[resource.kind]}",
+            kind = _SELECTOR_KINDS[resource.kind]
+            errors.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {kind}",
                            hint="select the pods by their labels: selector.matchLabels with the template's labels")
 
 

@@ -64,7 +64,8 @@ def _secret_type(errors: Errors, resource: Resource) -> None:
     data = resource.data
     kind = data.get("type")
     keys = set(as_dict(data.get("data"))) | set(as_dict(data.get("stringData")))
-    home = "data" if isinstance(data.get("data"), dict) or not isinstance(data.get("stringData"), dict) else "stringData"
+    in_data = isinstance(data.get("data"), dict) or not isinstance(data.get("stringData"), dict)
+    home = "data" if in_data else "stringData"
     if kind == "kubernetes.io/service-account-token":
         if not k8s.get(data, ("metadata", "annotations", "kubernetes.io/service-account.name")):
             errors.required(("metadata", "annotations", "kubernetes.io/service-account.name"),

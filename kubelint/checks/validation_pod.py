@@ -18,9 +18,9 @@ import re
 from typing import Any, Iterator
 
 from kubelint import k8s
-from kubelint.apivalidation import (MAX_INT32, Errors, as_dict, as_int, as_int64, as_list, as_str, config_map_key_errors,
-                                    file_mode, ip_errors, items, label_selector, port_num_or_name, present, quantity,
-                                    relative_path)
+from kubelint.apivalidation import (MAX_INT32, Errors, as_dict, as_int, as_int64, as_list, as_str,
+                                    config_map_key_errors, file_mode, ip_errors, items, label_selector,
+                                    port_num_or_name, present, quantity, relative_path)
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
@@ -237,9 +237,11 @@ class PodSpec:
                     errors.invalid(where + ("valueFrom",), "{...}", "may not be specified when `value` is not empty",
                                    hint="keep either value or valueFrom")
                 if len(set_sources) > 1:
-                    errors.invalid(where + ("valueFrom",), "{...}", "may not have more than one field specified at a time")
+                    errors.invalid(where + ("valueFrom",), "{...}",
+                                   "may not have more than one field specified at a time")
                 elif not set_sources:
-                    errors.invalid(where + ("valueFrom",), "{...}", "must specify one of: `fieldRef`, `resourceFieldRef`, "
+                    errors.invalid(where + ("valueFrom",), "{...}", "must specify one of: `fieldRef`, "
+                                   "`resourceFieldRef`, "
                                    "`configMapKeyRef` or `secretKeyRef`")
                 self.env_source(where + ("valueFrom",), source)
         for index, item in items(container, "envFrom"):
@@ -265,7 +267,8 @@ class PodSpec:
                 errors.unsupported(path + ("fieldRef", "apiVersion"), version, ["v1"])
             if field_path is not None and not _env_field_path_ok(field_path):
                 errors.unsupported(path + ("fieldRef", "fieldPath"), field_path,
-                                   list(ENV_FIELD_PATHS) + ["metadata.labels['<key>']", "metadata.annotations['<key>']"])
+                                   list(ENV_FIELD_PATHS) + ["metadata.labels['<key>']",
+                                                            "metadata.annotations['<key>']"])
         resource_ref = source.get("resourceFieldRef")
         if isinstance(resource_ref, dict):
             name = as_str(resource_ref.get("resource"))

@@ -60,7 +60,8 @@ def claim_spec(errors: Errors, path: Path, spec: dict) -> None:
     else:
         amount = quantity(requests["storage"])
         if amount is not None and amount <= 0:
-            errors.invalid(path + ("resources", "requests", "storage"), requests["storage"], "must be greater than zero")
+            errors.invalid(path + ("resources", "requests", "storage"), requests["storage"],
+                           "must be greater than zero")
     class_name = as_str(spec.get("storageClassName"))
     if class_name:
         for message in k8s.dns1123_subdomain_errors(class_name):
