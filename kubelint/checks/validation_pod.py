@@ -81,7 +81,7 @@ def _controller_rules(errors: Errors, resource: Resource, path: Path, spec: dict
             errors.unsupported(path + ("restartPolicy",), policy, ["Always"],
                                hint=f"a {resource.kind} restarts its pods Always; use a Job for run-to-completion "
                                     "work, or remove restartPolicy")
-        if present(spec, "activeDeadlineSeconds") and resource.kind != "ReplicationController":
+        if present(spec, "activeDeadlineSeconds"):
             errors.forbidden(path + ("activeDeadlineSeconds",),
                              f"activeDeadlineSeconds in {resource.kind} is not Supported",
                              hint="remove activeDeadlineSeconds from the pod template")
@@ -130,11 +130,6 @@ class PodSpec:
             if ip is not None:
                 for message in ip_errors(ip):
                     errors.invalid(path + ("hostAliases", index, "ip"), ip, message)
-        for index, secret in items(spec, "imagePullSecrets"):
-            name = as_str(secret.get("name"))
-            if name:
-                for message in k8s.dns1123_subdomain_errors(name):
-                    errors.invalid(path + ("imagePullSecrets", index, "name"), name, message)
 
     # --- containers ------------------------------------------------------------------------
 
