@@ -287,6 +287,9 @@ def _secret_paths(resource: Resource):
 
 
 _NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
+#: Secret data is masked down to this length; env and annotation values, which are mostly not
+#: secret, only from this length on, so that common words in field paths survive.
+_MIN_SECRET, _MIN_OTHER = 4, 8
 
 
 def _sensitive_values(resources: list[Resource]) -> set[str]:
@@ -295,11 +298,11 @@ def _sensitive_values(resources: list[Resource]) -> set[str]:
 
     values: set[str] = set()
 
-    def add(value) -> None:
+    def add(value, minimum: int) -> None:
         if isinstance(value, str):
             for part in [value, *value.splitlines()]:
                 part = part.strip()
-                if len(part) >= 4 and part.lower() not in _NOT_SECRET:
+                if len(part) >= minimum and part.lower() not in _NOT_SECRET:
                     values.add(part)
 
     for resource in resources:
@@ -309,29 +312,29 @@ def _sensitive_values(resources: list[Resource]) -> set[str]:
                 entries = data.get(field)
                 if isinstance(entries, dict):
                     for value in entries.values():
-                        add(value)
+                        add(value, _MIN_SECRET)
                         if field == "data" and isinstance(value, str):
                             try:
-                                add(base64.b64decode(value, validate=False).decode("utf-8"))
+                                add(base64.b64decode(value, validate=False).decode("utf-8"), _MIN_SECRET)
                             except Exception:
                                 pass
         annotations = k8s.get(data, ("metadata", "annotations"))
         if isinstance(annotations, dict):
             for value in annotations.values():
-                add(value)
+                add(value, _MIN_OTHER)
         found = k8s.pod_spec(resource)
         if found is not None:
             path, spec = found
             template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
             if isinstance(template_annotations, dict):
                 for value in template_annotations.values():
-                    add(value)
+                    add(value, _MIN_OTHER)
             for _, container in k8s.containers(spec, path):
                 env = container.get("env")
                 if isinstance(env, list):
                     for item in env:
                         if isinstance(item, dict):
-                            add(item.get("value"))
+                            add(item.get("value"), _MIN_OTHER)
     return values
 
 

@@ -298,3 +298,9 @@ def test_null_means_unset():
     findings = lint(text)
     assert [(f.rule, f.line) for f in findings] == [("schema-required", 5), ("schema-required", 5)]
     assert sorted(f.message.split('"')[1] for f in findings) == ["selector", "template"]
+
+
+def test_null_key_is_not_json_on_every_reader():
+    # go-yaml reads `null:` as a nil key, which sigs.k8s.io/yaml cannot turn into JSON.
+    findings = lint(CONFIGMAP.format(name="a") + "  null: x\n")
+    assert [(f.rule, f.line) for f in findings] == [("yaml-not-json", 7)]
