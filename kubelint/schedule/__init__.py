@@ -1,0 +1,23 @@
+"""The scheduling dry-run: place every pod of the input on a node inventory as kube-scheduler would.
+
+    inventory.py   nodes from v1 Node / NodeList objects and the compact kubelint.io/v1alpha1 NodePool
+    pods.py        pods from workloads: replicas, DaemonSets, Jobs; effective requests; priorities
+    selectors.py   label selectors, node selectors, tolerations (k8s.io/apimachinery labels,
+                   component-helpers/scheduling/corev1)
+    cluster.py     the cluster state: per-node arrays (numpy) that the plugins read, kept in step
+    framework.py   statuses, plugin interfaces, profiles and weights
+    plugins/       one module per kube-scheduler plugin, named as upstream
+    config.py      KubeSchedulerConfiguration (--scheduler-config)
+    scheduler.py   the queue, scheduling cycles, kube-scheduler's messages, preemption
+    analysis.py    rolling-update surge, high availability, node and zone failure, headroom, HPA
+    report.py      the text and JSON reports of `kubelint schedule`
+
+``simulate(resources, nodes, ...)`` is the entry point; ``kubelint/checks/schedule.py`` turns
+its result into findings for ``kubelint check --nodes``.
+"""
+
+from __future__ import annotations
+
+from kubelint.schedule.scheduler import Simulation, simulate
+
+__all__ = ["Simulation", "simulate"]

@@ -1,0 +1,237 @@
+"""PodTopologySpread (pkg/scheduler/framework/plugins/podtopologyspread).
+
+Constraints come from the pod's topologySpreadConstraints; a pod that declares none gets the
+default constraints (the system defaults: hostname maxSkew 3 and zone maxSkew 5, both
+ScheduleAnyway) with a selector built from the Services, ReplicaSets, StatefulSets and
+ReplicationControllers that select it (helper.DefaultSelector); no such selector, no defaults.
+
+Filter (filtering.go), for DoNotSchedule constraints: domains are the values of the topology
+key on eligible nodes (nodes with every constraint's key that pass nodeAffinityPolicy, default
+Honor, and nodeTaintsPolicy, default Ignore); a node fails when the pods matching the selector
+in its domain, plus one if the pod itself matches, exceed the smallest domain's count by more
+than maxSkew. Fewer domains than minDomains make the minimum 0. A node without the key fails
+with "(missing required label)".
+
+Score (scoring.go), for ScheduleAnyway constraints over the feasible nodes: per constraint,
+count * log(domains + 2) + (maxSkew - 1), rounded; normalized so fewer matching pods score higher.
+Nodes missing a key are ignored (score 0) unless the constraints are the system defaults.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kubelint.schedule import selectors as sel
+from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status
+from kubelint.schedule.framework import unresolvable, unschedulable
+from kubelint.schedule.plugins.nodeaffinity import required_mask
+from kubelint.schedule.pods import Pod, SpreadConstraint, spread_constraints
+from kubelint.schedule.selectors import first_untolerated
+
+NAME = "PodTopologySpread"
+ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
+ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
+HOSTNAME = "kubernetes.io/hostname"
+MAX_INT32 = 2 ** 31 - 1
+
+SYSTEM_DEFAULT_CONSTRAINTS = (
+    {"topologyKey": HOSTNAME, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 3},
+    {"topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 5},
+)
+
+
+def default_selector(pod: Pod, services) -> sel.LabelSelector:
+    """helper.DefaultSelector: the selectors of the Services that select the pod, merged, AND the
+    selector of its controller (ReplicaSet, StatefulSet, ReplicationController)."""
+    merged: dict[str, str] = {}
+    for namespace, selector in services:
+        if namespace == pod.namespace and selector is not None and \
+                all(pod.labels.get(k) == v for k, v in selector.items()):
+            merged.update(selector)
+    selector = sel.set_selector(merged)
+    owner = pod.owner_selector
+    if owner is not None and not owner.nothing and pod.workload.kind in ("Deployment", "ReplicaSet",
+                                                                          "StatefulSet", "ReplicationController"):
+        selector = selector.add(*owner.requirements)
+    return selector
+
+
+class PodTopologySpread(FilterPlugin, ScorePlugin):
+    name = NAME
+
+    def __init__(self, args=None, context=None):
+        super().__init__(args, context)
+        self.defaulting = self.args.get("defaultingType") or "System"
+        if self.defaulting == "List":
+            self.defaults = tuple(c for c in self.args.get("defaultConstraints") or [] if isinstance(c, dict))
+        else:
+            self.defaults = SYSTEM_DEFAULT_CONSTRAINTS
+        self.system_defaulted = self.defaulting != "List"
+
+    # --- constraints ---------------------------------------------------------------------------
+
+    def constraints(self, cycle: Cycle, action: str) -> tuple[SpreadConstraint, ...]:
+        pod = cycle.pod
+        key = (NAME, action)
+        cached = cycle.state.get(key)
+        if cached is not None:
+            return cached
+        if pod.spec.spread_raw:
+            found = spread_constraints(pod, pod.spec.spread_raw, action)
+        else:
+            found = spread_constraints(pod, self.defaults, action)
+            if found:
+                services = self.context.services if self.context is not None else ()
+                selector = default_selector(pod, services)
+                found = () if selector.empty else tuple(
+                    SpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, selector, c.min_domains,
+                                     c.node_affinity_policy, c.node_taints_policy) for c in found)
+        cycle.state[key] = found
+        return found
+
+    def _counts(self, cycle: Cycle, constraint: SpreadConstraint) -> np.ndarray:
+        """countPodsMatchSelector for every node: same namespace, not terminating, matching."""
+        selector, namespace = constraint.selector, cycle.pod.namespace
+        if selector.empty:
+            return np.zeros(cycle.cluster.n, dtype=np.int64)
+        return cycle.cluster.counter(
+            ("spread", namespace, selector.key()),
+            lambda p: p.namespace == namespace and not p.terminating and selector.matches(p.labels),
+            namespace, selector)
+
+    def _policy_mask(self, cycle: Cycle, constraint: SpreadConstraint) -> np.ndarray | None:
+        """matchNodeInclusionPolicies over all nodes (None: every node is included)."""
+        mask = None
+        if constraint.node_affinity_policy == "Honor":
+            required = cycle.pod.spec.required
+            if not required.trivial:
+                mask = required_mask(cycle.cluster, required)
+        if constraint.node_taints_policy == "Honor":
+            tolerations = cycle.pod.spec.tolerations
+            cache_key = (NAME, "taints", tolerations)
+            table = cycle.cluster.cache.get(cache_key)
+            if table is None:
+                table = np.array([first_untolerated(t, tolerations, ("NoSchedule", "NoExecute")) is None
+                                  for t in cycle.cluster.taint_sets], dtype=bool)
+                cycle.cluster.cache[cache_key] = table
+            taints = table[cycle.cluster.taint_ids]
+            mask = taints if mask is None else mask & taints
+        return mask
+
+    def _has_keys(self, cycle: Cycle, constraints) -> np.ndarray:
+        mask = cycle.cluster.alive.copy()
+        for constraint in constraints:
+            mask &= cycle.cluster.domain_ids(constraint.topology_key)[0] >= 0
+        return mask
+
+    # --- filter --------------------------------------------------------------------------------
+
+    def pre_filter(self, cycle: Cycle):
+        constraints = self.constraints(cycle, "DoNotSchedule")
+        states = []
+        if constraints:
+            has_keys = self._has_keys(cycle, constraints)
+            for constraint in constraints:
+                ids, values = cycle.cluster.domain_ids(constraint.topology_key)
+                eligible = has_keys.copy()
+                policy = self._policy_mask(cycle, constraint)
+                if policy is not None:
+                    eligible &= policy
+                counts = self._counts(cycle, constraint)
+                domain_counts = np.bincount(ids[eligible], weights=counts[eligible],
+                                            minlength=len(values)).astype(np.int64)
+                present = np.bincount(ids[eligible], minlength=len(values)) > 0
+                domains = int(present.sum())
+                minimum = int(domain_counts[present].min()) if domains else MAX_INT32
+                if domains < constraint.min_domains:
+                    minimum = 0
+                self_match = 1 if constraint.selector.matches(cycle.pod.labels) else 0
+                states.append((constraint, ids, np.where(present, domain_counts, 0), minimum, self_match))
+        cycle.state[(NAME, "filter")] = states
+        return None
+
+    def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(nodes), dtype=bool)
+        for constraint, ids, domain_counts, minimum, self_match in cycle.state.get((NAME, "filter"), ()):
+            node_ids = ids[nodes]
+            has = node_ids >= 0
+            match = np.where(has, domain_counts[np.where(has, node_ids, 0)], 0)
+            ok &= has & (match + self_match - minimum <= constraint.max_skew)
+        return ok
+
+    def failure(self, cycle: Cycle, node: int) -> Status:
+        for constraint, ids, domain_counts, minimum, self_match in cycle.state.get((NAME, "filter"), ()):
+            if ids[node] < 0:
+                return unresolvable(NAME, ERR_REASON_NODE_LABEL_NOT_MATCH)
+            if int(domain_counts[ids[node]]) + self_match - minimum > constraint.max_skew:
+                return unschedulable(NAME, ERR_REASON_CONSTRAINTS_NOT_MATCH)
+        return unschedulable(NAME, ERR_REASON_CONSTRAINTS_NOT_MATCH)
+
+    # --- score ---------------------------------------------------------------------------------
+
+    def pre_score(self, cycle: Cycle, nodes: np.ndarray) -> bool:
+        constraints = self.constraints(cycle, "ScheduleAnyway")
+        if not constraints or len(nodes) == 0:
+            return False
+        cluster = cycle.cluster
+        require_all = bool(cycle.pod.spec.spread_raw) or not self.system_defaulted
+        has_keys = self._has_keys(cycle, constraints)
+        if require_all:
+            ignored = ~has_keys[nodes]
+        else:
+            ignored = np.zeros(len(nodes), dtype=bool)
+        scored = nodes[~ignored]
+        weights, tables = [], []
+        all_nodes = cluster.alive if not require_all else has_keys
+        for constraint in constraints:
+            ids, values = cluster.domain_ids(constraint.topology_key)
+            if constraint.topology_key == HOSTNAME:
+                weights.append(math.log(len(scored) + 2))
+                tables.append(None)
+                continue
+            # domains of the scored nodes; a node without the key is the domain "" (value id -1)
+            domain_ids = np.where(ids >= 0, ids, len(values))
+            present = np.zeros(len(values) + 1, dtype=bool)
+            present[domain_ids[scored]] = True
+            weights.append(math.log(int(present.sum()) + 2))
+            eligible = all_nodes.copy()
+            policy = self._policy_mask(cycle, constraint)
+            if policy is not None:
+                eligible &= policy
+            counts = self._counts(cycle, constraint)
+            totals = np.bincount(domain_ids[eligible], weights=counts[eligible],
+                                 minlength=len(values) + 1).astype(np.int64)
+            tables.append(np.where(present, totals, 0))
+        cycle.state[(NAME, "score")] = (constraints, ignored, weights, tables)
+        return True
+
+    def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+        constraints, ignored, weights, tables = cycle.state[(NAME, "score")]
+        cluster = cycle.cluster
+        total = np.zeros(len(nodes))
+        for constraint, weight, table in zip(constraints, weights, tables):
+            ids, _ = cluster.domain_ids(constraint.topology_key)
+            node_ids = ids[nodes]
+            has = node_ids >= 0
+            if table is None:
+                count = self._counts(cycle, constraint)[nodes]
+            else:
+                count = table[np.where(has, node_ids, 0)]
+            total += np.where(has, count * weight + (constraint.max_skew - 1), 0.0)
+        rounded = np.where(total >= 0, np.floor(total + 0.5), np.ceil(total - 0.5)).astype(np.int64)
+        return np.where(ignored, 0, rounded)
+
+    def normalize(self, cycle: Cycle, nodes: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        _, ignored, _, _ = cycle.state[(NAME, "score")]
+        valid = ~ignored
+        if not valid.any():
+            return np.zeros(len(scores), dtype=np.int64)
+        highest = int(scores[valid].max())
+        lowest = int(scores[valid].min())
+        if highest <= 0:
+            return np.where(valid, MAX_NODE_SCORE, 0).astype(np.int64)
+        out = (MAX_NODE_SCORE * (highest + lowest - scores)) // highest
+        return np.where(valid, out, 0).astype(np.int64)
+
