@@ -11,13 +11,21 @@
     scheduler.py   the queue, scheduling cycles, kube-scheduler's messages, preemption
     analysis.py    rolling-update surge, high availability, node and zone failure, headroom, HPA
     report.py      the text and JSON reports of `kubelint schedule`
+    command.py     the `kubelint schedule` command and the --nodes options of `kubelint check`
 
-``simulate(resources, nodes, ...)`` is the entry point; ``kubelint/checks/schedule.py`` turns
-its result into findings for ``kubelint check --nodes``.
+``simulate(resources, node_resources, ...)`` is the entry point; ``kubelint/checks/schedule.py``
+turns its result into findings for ``kubelint check --nodes``. The package imports numpy only
+when a dry-run actually runs.
 """
 
 from __future__ import annotations
 
-from kubelint.schedule.scheduler import Simulation, simulate
-
 __all__ = ["Simulation", "simulate"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from kubelint.schedule import scheduler
+
+        return getattr(scheduler, name)
+    raise AttributeError(name)

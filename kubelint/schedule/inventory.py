@@ -259,3 +259,29 @@ def nodepool_crd() -> Resource:
     document = Document(source, 0, 0, "", NODEPOOL_CRD)
     return Resource(document, (), NODEPOOL_CRD, "apiextensions.k8s.io/v1", "CustomResourceDefinition",
                     "nodepools.kubelint.io", None)
+
+
+def node_files(paths: list[str], already: list[str] = ()) -> list[str]:
+    """The files of ``--nodes`` paths that are not among ``already`` (compared as normalised paths)."""
+    import os
+
+    from kubelint.load.sources import discover
+
+    seen = {os.path.normpath(f) for f in already}
+    out = []
+    for file in discover(list(paths)):
+        key = os.path.normpath(file)
+        if key not in seen:
+            seen.add(key)
+            out.append(file)
+    return out
+
+
+def inventory_resources(resources: list[Resource], paths: list[str]) -> list[Resource]:
+    """The resources read from the ``--nodes`` paths."""
+    import os
+
+    from kubelint.load.sources import discover
+
+    files = {os.path.normpath(f) for f in discover(list(paths))}
+    return [r for r in resources if os.path.normpath(r.file) in files]
