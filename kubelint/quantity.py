@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
@@ -47,6 +48,11 @@ def parse(value: Any) -> Fraction:
         return Fraction(repr(value))
     if not isinstance(value, str):
         raise QuantityError(f"expected a quantity (a string like 500m or 1Gi, or a number), got {type(value).__name__}")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str) -> Fraction:
     match = _GRAMMAR.match(value)
     if not match:
         raise QuantityError(f'"{value}" is not a quantity: write a number with an optional suffix, '

@@ -22,6 +22,7 @@ import numpy as np
 from kubelint import k8s
 from kubelint.schedule import pods as pods_module
 from kubelint.schedule.inventory import ZONE_LABEL
+from kubelint.schedule.framework import passes
 from kubelint.schedule.pods import Pod, Workload
 from kubelint.schedule.scheduler import Attempt, Simulation
 
@@ -293,7 +294,7 @@ def _closed_form(sim: Simulation, pod: Pod) -> int:
     for plugin in cycle.profile.filters:
         if plugin.name in ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity"):
             plugin.pre_filter(cycle)
-            nodes = nodes[plugin.filter(cycle, nodes)]
+            nodes = nodes[passes(plugin, cycle, nodes)]
     if len(nodes) == 0:
         return 0
     fit = cycle.profile.plugin("NodeResourcesFit")

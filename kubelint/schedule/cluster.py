@@ -25,6 +25,8 @@ from kubelint.schedule.pods import Pod
 from kubelint.schedule.selectors import LabelSelector, Requirement, Taint
 
 CORE_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+ALL = slice(None)   # "every node": plugins index their arrays with it and get views, not copies
+LOCAL_CACHE_SIZE = 256
 
 
 class LabelIndex:
@@ -98,7 +100,10 @@ class Cluster:
         self.index = {name: i for i, name in enumerate(self.names)}
         self.namespace_labels = namespace_labels
         self.alive = np.ones(n, dtype=bool)
+        self._dead = 0
+        self.alive_version = 0
         self.unschedulable = np.fromiter((node.unschedulable for node in nodes), dtype=bool, count=n)
+        self.any_unschedulable = bool(self.unschedulable.any())
         self.labels = LabelIndex(nodes)
         signatures: dict[tuple[Taint, ...], int] = {}
         self.taint_sets: list[tuple[Taint, ...]] = []
@@ -130,6 +135,9 @@ class Cluster:
         self.journal: list[tuple] = []
         #: per-pod-spec results that depend only on node labels and taints (never on placements)
         self.cache: dict[Any, Any] = {}
+        #: nodes whose pods changed, in order; per-node results are refreshed only where they changed
+        self.change_log: list[int] = []
+        self._local: dict[Any, tuple[np.ndarray, int]] = {}
         self.generation = 0
         self._seq = 0
 
@@ -213,6 +221,7 @@ class Cluster:
         self._touch_counters(pod, node, 1)
         self._touch_groups(pod, node, 1)
         self.generation += 1
+        self.change_log.append(node)
         if journal:
             self.journal.append(("add", pod, node))
 
@@ -237,14 +246,21 @@ class Cluster:
         self._touch_groups(pod, node, -1)
         pod.node = -1
         self.generation += 1
+        self.change_log.append(node)
         if journal:
             self.journal.append(("remove", pod, node))
         return node
 
     def set_alive(self, node: int, alive: bool) -> None:
         self.journal.append(("alive", node, bool(self.alive[node])))
+        self._dead += int(bool(self.alive[node])) - int(alive)
         self.alive[node] = alive
+        self.alive_version += 1
         self.generation += 1
+        self.change_log.append(node)
+
+    def all_alive(self) -> bool:
+        return self._dead == 0
 
     def checkpoint(self) -> int:
         return len(self.journal)
@@ -257,8 +273,34 @@ class Cluster:
             elif entry[0] == "remove":
                 self.add(entry[1], entry[2], journal=False)
             else:
+                self._dead += int(bool(self.alive[entry[1]])) - int(entry[2])
                 self.alive[entry[1]] = entry[2]
+                self.alive_version += 1
                 self.generation += 1
+                self.change_log.append(entry[1])
+
+    def local(self, key: Any, compute: Callable[[Any], np.ndarray]) -> np.ndarray:
+        """A per-node array that depends only on each node's own state (its requests, its pods):
+        ``compute(nodes)`` is called for every node once, then only for the nodes that changed
+        since. Callers must not modify the array returned."""
+        log = self.change_log
+        entry = self._local.pop(key, None)
+        if entry is None:
+            values = compute(ALL)
+        else:
+            values, seen = entry
+            if seen != len(log):
+                changed = log[seen:]
+                if len(changed) * 8 > self.n:
+                    values = compute(ALL)
+                else:
+                    index = np.fromiter(set(changed), dtype=np.int64)
+                    values = values.copy()
+                    values[index] = compute(index)
+        self._local[key] = (values, len(log))
+        if len(self._local) > LOCAL_CACHE_SIZE:
+            del self._local[next(iter(self._local))]
+        return values
 
     # --- views -------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ A plugin mirrors its upstream namesake, but each extension point works on an arr
 indexes at once instead of one NodeInfo at a time:
 
 - ``pre_filter(cycle)`` returns None, a set of node names (a PreFilterResult) or a failing Status;
-- ``filter(cycle, nodes)`` returns a boolean array, True where the node passes;
+- ``filter(cycle, nodes)`` returns a boolean array, True where the node passes (or None when
+  every node passes); ``nodes`` is an index array or ALL (every node, as array views);
 - ``failure(cycle, node)`` returns the Status upstream's Filter returns for a failing node
   (the reasons counted in "0/3 nodes are available: ...");
 - ``pre_score(cycle, nodes)`` returns False to skip the plugin (upstream's Skip status);
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kubelint.schedule.cluster import Cluster
+from kubelint.schedule.cluster import ALL, Cluster  # noqa: F401  (ALL: "every node" for plugins)
 from kubelint.schedule.pods import Pod
 
 MAX_NODE_SCORE = 100  # framework.MaxNodeScore
@@ -72,6 +73,15 @@ class Cycle:
     kube_version: tuple[int, int] = (1, 36)
 
 
+def size(cycle: "Cycle", nodes) -> int:
+    """How many nodes ``nodes`` (an index array, or ALL) stands for."""
+    return cycle.cluster.n if isinstance(nodes, slice) else len(nodes)
+
+
+def indexes(cycle: "Cycle", nodes) -> np.ndarray:
+    return np.arange(cycle.cluster.n) if isinstance(nodes, slice) else nodes
+
+
 class Plugin:
     name = ""
 
@@ -111,7 +121,7 @@ def default_normalize(scores: np.ndarray, reverse: bool) -> np.ndarray:
         if reverse:
             return np.full(len(scores), MAX_NODE_SCORE, dtype=np.int64)
         return scores
-    out = (MAX_NODE_SCORE * scores) // highest
+    out = np.floor(MAX_NODE_SCORE * scores / highest).astype(np.int64)   # exact: small integers
     if reverse:
         out = MAX_NODE_SCORE - out
     return out.astype(np.int64)
@@ -138,7 +148,13 @@ class Profile:
         return None
 
 
+def passes(plugin: FilterPlugin, cycle: Cycle, nodes) -> np.ndarray:
+    """plugin.filter as a boolean array (a plugin returns None when every node passes)."""
+    passed = plugin.filter(cycle, nodes)
+    return np.ones(size(cycle, nodes), dtype=bool) if passed is None else passed
+
+
 def filter_one(plugin: FilterPlugin, cycle: Cycle, node: int) -> Status:
     """Upstream's Filter(pod, nodeInfo) for one node (PreFilter must have run)."""
-    passed = plugin.filter(cycle, np.array([node], dtype=np.int64))
+    passed = passes(plugin, cycle, np.array([node], dtype=np.int64))
     return SUCCESS if passed[0] else plugin.failure(cycle, node)

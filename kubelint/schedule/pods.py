@@ -283,7 +283,7 @@ class Pod:
     #: set while placed
     node: int = -1
     affinity: Any = None                  # resolved (anti-)affinity terms, see framework.PodAffinity
-    spread: tuple[SpreadConstraint, ...] | None = None
+    spread: dict[str, tuple[SpreadConstraint, ...]] | None = None   # by whenUnsatisfiable, once resolved
 
     @property
     def ref(self) -> str:
@@ -309,6 +309,8 @@ class Admission:
     limit_ranges: dict[str, dict[str, Fraction]] = field(default_factory=dict)
     namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     kube_version: tuple[int, int] = (1, 36)
+    #: parsed specs by their content: replicas and identical bare pods share one PodSpec
+    specs: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_resources(cls, resources: list[Resource], kube_version: str = "1.36") -> "Admission":
@@ -360,7 +362,17 @@ class Admission:
 
 def parse_spec(spec: dict, namespace: str, admission: Admission, *, extra_tolerations: tuple[Toleration, ...] = (),
                replace_required: sel.NodeSelector | None = None) -> PodSpec:
-    """Everything the scheduler reads from a pod spec, after admission and defaulting."""
+    """Everything the scheduler reads from a pod spec, after admission and defaulting (parsed once
+    per distinct spec)."""
+    key = (namespace, json.dumps(spec, sort_keys=True, default=str), extra_tolerations, replace_required)
+    found = admission.specs.get(key)
+    if found is None:
+        found = admission.specs[key] = _parse_spec(spec, namespace, admission, extra_tolerations, replace_required)
+    return found
+
+
+def _parse_spec(spec: dict, namespace: str, admission: Admission, extra_tolerations: tuple[Toleration, ...],
+                replace_required: sel.NodeSelector | None) -> PodSpec:
     error = None
     runtime = None
     overhead: dict[str, Fraction] = {}

@@ -38,8 +38,8 @@ from kubelint.schedule import config as scheduler_config
 from kubelint.schedule import inventory as inventory_module
 from kubelint.schedule import pods as pods_module
 from kubelint.schedule import selectors as sel
-from kubelint.schedule.cluster import Cluster
-from kubelint.schedule.framework import SUCCESS, Code, Cycle, Profile, Status, unresolvable
+from kubelint.schedule.cluster import ALL, Cluster
+from kubelint.schedule.framework import SUCCESS, Code, Cycle, Profile, Status, indexes, passes, size, unresolvable
 from kubelint.schedule.inventory import Node
 from kubelint.schedule.pods import Admission, Pod, Workload
 
@@ -128,45 +128,60 @@ class Scheduler:
         profile = self.profiles[pod.spec.scheduler_name]
         return Cycle(pod, self.cluster, profile, kube_version=self.kube_version)
 
-    def prefilter(self, cycle: Cycle) -> tuple[np.ndarray, Status | None, Status | None]:
-        """(candidate nodes, status for nodes outside a PreFilterResult, a PreFilter rejection)."""
-        alive = np.flatnonzero(self.cluster.alive)
+    def prefilter(self, cycle: Cycle) -> tuple[Any, Status | None, Status | None]:
+        """(candidate nodes: ALL or an index array, status of nodes outside a PreFilterResult,
+        a PreFilter rejection)."""
         names: set[str] | None = None
         narrowing: list[str] = []
         for plugin in cycle.profile.filters:
             result = plugin.pre_filter(cycle)
             if isinstance(result, Status):
-                return alive, None, result
+                return ALL, None, Status(result.code, result.reasons, result.plugin or plugin.name)
             if result is not None:
                 narrowing.append(plugin.name)
                 names = set(result) if names is None else names & set(result)
                 if not names:
-                    plugins = narrowing[0] if len(narrowing) == 1 else f"[{' '.join(narrowing)}]"
-                    text = (f"node(s) didn't satisfy plugin {plugins}" if len(narrowing) == 1
-                            else f"node(s) didn't satisfy plugin(s) {plugins} simultaneously")
-                    return alive, None, Status(Code.UNSCHEDULABLE, (text,))
+                    text = (f"node(s) didn't satisfy plugin {narrowing[0]}" if len(narrowing) == 1
+                            else f"node(s) didn't satisfy plugin(s) [{' '.join(narrowing)}] simultaneously")
+                    return ALL, None, Status(Code.UNSCHEDULABLE, (text,))
         if names is None:
-            return alive, None, None
+            return ALL, None, None
         index = self.cluster.index
         picked = sorted(index[n] for n in names if n in index and self.cluster.alive[index[n]])
         absent = unresolvable("", f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowing))}]")
         return np.array(picked, dtype=np.int64), absent, None
 
-    def feasible(self, cycle: Cycle, nodes: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, np.ndarray]]]:
-        """Run the filters in order; nodes stop at the first plugin they fail, as RunFilterPlugins does."""
-        failed: list[tuple[Any, np.ndarray]] = []
-        remaining = nodes
+    def feasible(self, cycle: Cycle, nodes) -> Any:
+        """The nodes that pass every filter: ALL, or an index array (in name order)."""
+        ok = None
+        for plugin in cycle.profile.filters:
+            passed = plugin.filter(cycle, nodes)
+            if passed is not None:
+                ok = passed if ok is None else ok & passed
+        if isinstance(nodes, slice):
+            if ok is None:
+                ok = self.cluster.alive
+            elif not self.cluster.all_alive():
+                ok = ok & self.cluster.alive
+            return ALL if ok.all() else np.flatnonzero(ok)
+        return nodes if ok is None else nodes[ok]
+
+    def failures(self, cycle: Cycle, nodes) -> dict[int, Status]:
+        """Each failing node's status from the first filter it fails (RunFilterPlugins stops there)."""
+        remaining = np.flatnonzero(self.cluster.alive) if isinstance(nodes, slice) else nodes
+        out: dict[int, Status] = {}
         for plugin in cycle.profile.filters:
             if len(remaining) == 0:
                 break
-            ok = plugin.filter(cycle, remaining)
+            ok = passes(plugin, cycle, remaining)
             if not ok.all():
-                failed.append((plugin, remaining[~ok]))
+                for node in remaining[~ok].tolist():
+                    out[node] = plugin.failure(cycle, node)
                 remaining = remaining[ok]
-        return remaining, failed
+        return out
 
-    def scores(self, cycle: Cycle, nodes: np.ndarray, detail: bool = False):
-        total = np.zeros(len(nodes), dtype=np.int64)
+    def scores(self, cycle: Cycle, nodes, detail: bool = False):
+        total = np.zeros(size(cycle, nodes), dtype=np.int64)
         parts = {}
         for plugin, weight in cycle.profile.scorers:
             if not plugin.pre_score(cycle, nodes):
@@ -180,26 +195,20 @@ class Scheduler:
                 parts[plugin.name] = (raw, normalized, weight)
         return total, parts
 
-    def statuses(self, cycle: Cycle, failed: list[tuple[Any, np.ndarray]]) -> dict[int, Status]:
-        out: dict[int, Status] = {}
-        for plugin, nodes in failed:
-            for node in nodes.tolist():
-                out[node] = plugin.failure(cycle, node)
-        return out
-
     def attempt(self, pod: Pod, *, explain: bool = False, preempt: bool = True) -> Attempt:
         """One scheduling cycle for ``pod``: the chosen node, or the message and preemption."""
         if pod.spec.admission_error:
             return Attempt(message=pod.spec.admission_error, rejected=True)
-        if not self.cluster.alive.any():
+        cluster = self.cluster
+        if not cluster.alive.any():
             return Attempt(message=NO_NODES)
         memo_key = self._memo_key(pod) if not explain and preempt else None
         if memo_key is not None:
             found = self._memo.get(memo_key)
-            if found is not None and found[0] == self.cluster.generation:
+            if found is not None and found[0] == cluster.generation:
                 return Attempt(message=found[1])
         cycle = self.cycle(pod)
-        alive = np.flatnonzero(self.cluster.alive)
+        alive = np.flatnonzero(cluster.alive)
         num_all = len(alive)
         nodes, absent, rejected = self.prefilter(cycle)
         if rejected is not None:
@@ -210,18 +219,19 @@ class Scheduler:
             if preempt:
                 self._post_filter(cycle, node_status, outcome)
             return self._remember(memo_key, outcome)
-        feasible, failed = self.feasible(cycle, nodes)
-        if len(feasible) == 1 and not explain:
-            return Attempt(node=int(feasible[0]))
-        if len(feasible) == 0 or explain:
-            statuses = self.statuses(cycle, failed)
+        feasible = self.feasible(cycle, nodes)
+        count = size(cycle, feasible)
+        if count == 1 and not explain:
+            return Attempt(node=int(indexes(cycle, feasible)[0]))
+        if count == 0 or explain:
+            statuses = self.failures(cycle, nodes)
             node_status = dict(statuses)
             if absent is not None:
                 inside = set(nodes.tolist())
                 for node in alive.tolist():
                     if node not in inside:
                         node_status[node] = absent
-        if len(feasible) == 0:
+        if count == 0:
             outcome = Attempt(message=fit_error(num_all, statuses, absent))
             if explain:
                 outcome.explain = self._explain(node_status, None, None)
@@ -229,9 +239,10 @@ class Scheduler:
                 self._post_filter(cycle, node_status, outcome)
             return self._remember(memo_key, outcome)
         total, parts = self.scores(cycle, feasible, detail=explain)
-        outcome = Attempt(node=int(feasible[int(np.argmax(total))]))
+        best = int(np.argmax(total))
+        outcome = Attempt(node=best if isinstance(feasible, slice) else int(feasible[best]))
         if explain:
-            outcome.explain = self._explain(node_status, feasible, (total, parts))
+            outcome.explain = self._explain(node_status, indexes(cycle, feasible), (total, parts))
         return outcome
 
     def _memo_key(self, pod: Pod):
@@ -351,7 +362,7 @@ class Scheduler:
                 return result
         nodes = np.array([node], dtype=np.int64)
         for plugin in cycle.profile.filters:
-            if not plugin.filter(cycle, nodes)[0]:
+            if not passes(plugin, cycle, nodes)[0]:
                 return plugin.failure(cycle, node)
         return SUCCESS
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status
+from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status, size
 from kubelint.schedule.framework import unresolvable, unschedulable
 from kubelint.schedule.pods import AffinityTerm
 
@@ -102,12 +102,12 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
     def _checks(self, cycle: Cycle, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         existing, affinity_counts, any_affinity, self_match, anti_counts = cycle.state[(NAME, "filter")]
         cluster = cycle.cluster
-        size = len(nodes)
-        affinity_ok = np.ones(size, dtype=bool)
+        size_ = size(cycle, nodes)
+        affinity_ok = np.ones(size_, dtype=bool)
         terms = cycle.pod.affinity.required_affinity
         if terms:
-            has_all = np.ones(size, dtype=bool)
-            pods_exist = np.ones(size, dtype=bool)
+            has_all = np.ones(size_, dtype=bool)
+            pods_exist = np.ones(size_, dtype=bool)
             for term in terms:
                 ids = cluster.domain_ids(term.topology_key)[0][nodes]
                 has = ids >= 0
@@ -118,12 +118,12 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
                 affinity_ok = has_all
             else:
                 affinity_ok = has_all & pods_exist
-        anti_ok = np.ones(size, dtype=bool)
+        anti_ok = np.ones(size_, dtype=bool)
         for key, counts in anti_counts:
             ids = cluster.domain_ids(key)[0][nodes]
             has = ids >= 0
             anti_ok &= ~np.where(has, counts[np.where(has, ids, 0)] > 0, False)
-        existing_ok = np.ones(size, dtype=bool)
+        existing_ok = np.ones(size_, dtype=bool)
         for key, counts in existing.items():
             ids = cluster.domain_ids(key)[0][nodes]
             has = ids >= 0
@@ -133,7 +133,7 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
         existing, _, _, _, anti_counts = cycle.state[(NAME, "filter")]
         if not existing and not anti_counts and not cycle.pod.affinity.required_affinity:
-            return np.ones(len(nodes), dtype=bool)
+            return None
         affinity_ok, anti_ok, existing_ok = self._checks(cycle, nodes)
         return affinity_ok & anti_ok & existing_ok
 
@@ -188,7 +188,7 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
         return True
 
     def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
-        total = np.zeros(len(nodes), dtype=np.int64)
+        total = np.zeros(size(cycle, nodes), dtype=np.int64)
         for key, per_domain in cycle.state[(NAME, "score")].items():
             ids = cycle.cluster.domain_ids(key)[0][nodes]
             has = ids >= 0

@@ -103,7 +103,7 @@ class NodeAffinity(FilterPlugin, ScorePlugin):
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
         spec = cycle.pod.spec
         if spec.required.trivial and self.added_required is None:
-            return np.ones(len(nodes), dtype=bool)
+            return None
         return self._mask(cycle.cluster, spec)[nodes]
 
     def failure(self, cycle: Cycle, node: int) -> Status:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kubelint.schedule.framework import Cycle, FilterPlugin, Status, unresolvable
+from kubelint.schedule.framework import Cycle, FilterPlugin, Status, indexes, unresolvable
 
 NAME = "NodeName"
 ERR_REASON = "node(s) didn't match the requested node name"
@@ -21,9 +21,9 @@ class NodeName(FilterPlugin):
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
         wanted = cycle.pod.spec.node_name
         if not wanted:
-            return np.ones(len(nodes), dtype=bool)
+            return None
         index = cycle.cluster.index.get(wanted, -1)
-        return nodes == index
+        return indexes(cycle, nodes) == index
 
     def failure(self, cycle: Cycle, node: int) -> Status:
         return unresolvable(NAME, ERR_REASON)

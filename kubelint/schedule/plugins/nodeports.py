@@ -33,7 +33,7 @@ class NodePorts(FilterPlugin):
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
         wanted = cycle.pod.spec.host_ports
         if not wanted or not cycle.cluster.ports:
-            return np.ones(len(nodes), dtype=bool)
+            return None
         taken = np.zeros(cycle.cluster.n, dtype=bool)
         for node, used in cycle.cluster.ports.items():
             if used and any(conflicts(used, p.ip, p.protocol, p.port) for p in wanted):

@@ -22,6 +22,8 @@ BalancedAllocation (balanced_allocation.go): (1 - standard deviation of the requ
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status
@@ -96,14 +98,22 @@ class NodeResourcesFit(FilterPlugin, ScorePlugin):
 
     # --- filter ------------------------------------------------------------------------------
 
-    def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+    def _checked_requests(self, cycle: Cycle) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted((name, request) for name, request in cycle.pod.spec.requests.items()
+                            if request > 0 and self._checked(name)))
+
+    def filter(self, cycle: Cycle, nodes) -> np.ndarray:
+        requests = self._checked_requests(cycle)
         cluster = cycle.cluster
-        ok = cluster.pod_count[nodes] + 1 <= cluster.allowed_pods[nodes]
-        for name, request in cycle.pod.spec.requests.items():
-            if request > 0 and self._checked(name):
+
+        def fits(index):
+            ok = cluster.pod_count[index] + 1 <= cluster.allowed_pods[index]
+            for name, request in requests:
                 allocatable, requested = cluster.resource(name)
-                ok &= request <= allocatable[nodes] - requested[nodes]
-        return ok
+                ok &= request <= allocatable[index] - requested[index]
+            return ok
+
+        return cluster.local((FIT, "filter", requests), fits)[nodes]
 
     def insufficient(self, cycle: Cycle, node: int) -> list[tuple[str, int, int, int, bool]]:
         """(reason, requested, used, capacity, unresolvable) for each resource that does not fit."""
@@ -134,26 +144,34 @@ class NodeResourcesFit(FilterPlugin, ScorePlugin):
 
     # --- score -------------------------------------------------------------------------------
 
-    def _requested(self, cycle: Cycle, nodes: np.ndarray, name: str, pod_request: int):
+    def _requested(self, cluster, index, name: str, pod_request: int):
         """calculateResourceAllocatableRequest with NonZeroRequested for cpu and memory."""
-        cluster = cycle.cluster
         if pod_request == 0 and is_scalar(name):
             return None
         if name == "cpu":
-            return cluster.allocatable["cpu"][nodes], cluster.nonzero_cpu[nodes] + pod_request
+            return cluster.allocatable["cpu"][index], cluster.nonzero_cpu[index] + pod_request
         if name == "memory":
-            return cluster.allocatable["memory"][nodes], cluster.nonzero_memory[nodes] + pod_request
+            return cluster.allocatable["memory"][index], cluster.nonzero_memory[index] + pod_request
         if name == "ephemeral-storage" or (is_scalar(name) and name in cluster.allocatable):
             allocatable, requested = cluster.resource(name)
-            return allocatable[nodes], requested[nodes] + pod_request
+            return allocatable[index], requested[index] + pod_request
         return None
 
-    def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+    def score(self, cycle: Cycle, nodes) -> np.ndarray:
         nonzero = cycle.pod.spec.nonzero
-        total = np.zeros(len(nodes), dtype=np.int64)
-        weights = np.zeros(len(nodes), dtype=np.int64)
-        for name, weight in self.resources:
-            found = self._requested(cycle, nodes, name, nonzero.get(name, 0))
+        pod_requests = tuple(nonzero.get(name, 0) for name, _ in self.resources)
+        cluster = cycle.cluster
+        return cluster.local((FIT, "score", id(self), pod_requests),
+                             lambda index: self._score(cluster, index, pod_requests))[nodes]
+
+    def _score(self, cluster, index, pod_requests) -> np.ndarray:
+        if not isinstance(index, slice) and len(index) <= SCALAR_LIMIT:
+            return np.array([self.score_node(cluster, i, pod_requests) for i in index.tolist()], dtype=np.int64)
+        size = cluster.n if isinstance(index, slice) else len(index)
+        total = np.zeros(size, dtype=np.int64)
+        weights = np.zeros(size, dtype=np.int64)
+        for (name, weight), pod_request in zip(self.resources, pod_requests):
+            found = self._requested(cluster, index, name, pod_request)
             if found is None:
                 continue
             allocatable, requested = found
@@ -177,6 +195,39 @@ class NodeResourcesFit(FilterPlugin, ScorePlugin):
         return np.where(weights == 0, 0, total // safe_weights)
 
 
+    def score_node(self, cluster, i: int, pod_requests) -> int:
+        """The same score for one node in plain integers (refreshing a few nodes is faster so)."""
+        total = weights = 0
+        for (name, weight), pod_request in zip(self.resources, pod_requests):
+            found = self._requested(cluster, i, name, pod_request)
+            if found is None:
+                continue
+            allocatable, requested = int(found[0]), int(found[1])
+            if allocatable == 0:
+                continue
+            if self.strategy == "MostAllocated":
+                part = min(requested, allocatable) * MAX_NODE_SCORE // allocatable
+            elif self.strategy == "RequestedToCapacityRatio":
+                utilization = (MAX_UTILIZATION if requested > allocatable
+                               else requested * MAX_UTILIZATION // allocatable)
+                part = int(broken_linear(self.shape, np.array([utilization]))[0])
+                if part <= 0:
+                    continue
+            else:
+                part = 0 if requested > allocatable else (allocatable - requested) * MAX_NODE_SCORE // allocatable
+            total += part * weight
+            weights += weight
+        if weights == 0:
+            return 0
+        if self.strategy == "RequestedToCapacityRatio":
+            return int(_go_round(np.array([total / weights]))[0])
+        return total // weights
+
+
+#: refresh at most this many nodes with plain Python arithmetic rather than numpy
+SCALAR_LIMIT = 16
+
+
 class NodeResourcesBalancedAllocation(ScorePlugin):
     name = BALANCED
 
@@ -193,30 +244,34 @@ class NodeResourcesBalancedAllocation(ScorePlugin):
     def pre_score(self, cycle: Cycle, nodes: np.ndarray) -> bool:
         return any(self._pod_requests(cycle))
 
-    def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+    def score(self, cycle: Cycle, nodes) -> np.ndarray:
+        pod_requests = tuple(self._pod_requests(cycle))
         cluster = cycle.cluster
+        return cluster.local((BALANCED, id(self), pod_requests),
+                             lambda index: self._score(cluster, index, pod_requests))[nodes]
+
+    def _score(self, cluster, index, pod_requests) -> np.ndarray:
+        if not isinstance(index, slice) and len(index) <= SCALAR_LIMIT:
+            return np.array([self.score_node(cluster, i, pod_requests) for i in index.tolist()], dtype=np.int64)
+        size = cluster.n if isinstance(index, slice) else len(index)
         fractions = []
-        for (name, _), pod_request in zip(self.resources, self._pod_requests(cycle)):
+        for (name, _), pod_request in zip(self.resources, pod_requests):
             if pod_request == 0 and is_scalar(name):
                 continue
             if name not in ("cpu", "memory", "ephemeral-storage") and not (is_scalar(name)
                                                                           and name in cluster.allocatable):
                 continue
             allocatable, requested = cluster.resource(name)
-            alloc = allocatable[nodes]
+            alloc = allocatable[index]
             has = alloc != 0
-            fraction = np.where(has, (requested[nodes] + pod_request) / np.where(has, alloc, 1), np.nan)
+            fraction = np.where(has, (requested[index] + pod_request) / np.where(has, alloc, 1), np.nan)
             fractions.append(np.minimum(fraction, 1.0))
         if not fractions:
-            return np.full(len(nodes), MAX_NODE_SCORE, dtype=np.int64)
+            return np.full(size, MAX_NODE_SCORE, dtype=np.int64)
         matrix = np.vstack(fractions)
         valid = ~np.isnan(matrix)
         count = valid.sum(axis=0)
-        filled = np.where(valid, matrix, 0.0)
-        total = np.zeros(len(nodes))
-        for row in filled:
-            total = total + row
-        std = np.zeros(len(nodes))
+        std = np.zeros(size)
         two = count == 2
         if two.any():
             high = np.where(valid, matrix, -np.inf).max(axis=0)
@@ -224,9 +279,42 @@ class NodeResourcesBalancedAllocation(ScorePlugin):
             std = np.where(two, np.abs((high - low) / 2), std)
         many = count > 2
         if many.any():
+            total = np.zeros(size)
+            for row, ok in zip(matrix, valid):
+                total = total + np.where(ok, row, 0.0)
             mean = total / np.where(many, count, 1)
-            acc = np.zeros(len(nodes))
+            acc = np.zeros(size)
             for row, ok in zip(matrix, valid):
                 acc = acc + np.where(ok, (row - mean) * (row - mean), 0.0)
             std = np.where(many, np.sqrt(acc / np.where(many, count, 1)), std)
         return np.trunc((1 - std) * MAX_NODE_SCORE).astype(np.int64)
+
+    def score_node(self, cluster, i: int, pod_requests) -> int:
+        """balancedResourceScorer for one node, in the order and float64 arithmetic of the Go code."""
+        fractions = []
+        total = 0.0
+        for (name, _), pod_request in zip(self.resources, pod_requests):
+            if pod_request == 0 and is_scalar(name):
+                continue
+            if name not in ("cpu", "memory", "ephemeral-storage") and not (is_scalar(name)
+                                                                          and name in cluster.allocatable):
+                continue
+            allocatable, requested = cluster.resource(name)
+            alloc = int(allocatable[i])
+            if alloc == 0:
+                continue
+            fraction = (int(requested[i]) + pod_request) / alloc
+            if fraction > 1:
+                fraction = 1.0
+            total += fraction
+            fractions.append(fraction)
+        std = 0.0
+        if len(fractions) == 2:
+            std = abs((fractions[0] - fractions[1]) / 2)
+        elif len(fractions) > 2:
+            mean = total / len(fractions)
+            acc = 0.0
+            for fraction in fractions:
+                acc = acc + (fraction - mean) * (fraction - mean)
+            std = math.sqrt(acc / len(fractions))
+        return int((1 - std) * MAX_NODE_SCORE)

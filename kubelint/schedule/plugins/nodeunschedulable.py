@@ -20,8 +20,8 @@ class NodeUnschedulable(FilterPlugin):
     name = NAME
 
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
-        if tolerated(UNSCHEDULABLE_TAINT, cycle.pod.spec.tolerations):
-            return np.ones(len(nodes), dtype=bool)
+        if not cycle.cluster.any_unschedulable or tolerated(UNSCHEDULABLE_TAINT, cycle.pod.spec.tolerations):
+            return None
         return ~cycle.cluster.unschedulable[nodes]
 
     def failure(self, cycle: Cycle, node: int) -> Status:

@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from kubelint.schedule import selectors as sel
-from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status
+from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status, size
 from kubelint.schedule.framework import unresolvable, unschedulable
 from kubelint.schedule.plugins.nodeaffinity import required_mask
 from kubelint.schedule.pods import Pod, SpreadConstraint, spread_constraints
@@ -74,21 +74,27 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
 
     def constraints(self, cycle: Cycle, action: str) -> tuple[SpreadConstraint, ...]:
         pod = cycle.pod
-        key = (NAME, action)
-        cached = cycle.state.get(key)
-        if cached is not None:
-            return cached
-        if pod.spec.spread_raw:
-            found = spread_constraints(pod, pod.spec.spread_raw, action)
-        else:
-            found = spread_constraints(pod, self.defaults, action)
-            if found:
-                services = self.context.services if self.context is not None else ()
-                selector = default_selector(pod, services)
-                found = () if selector.empty else tuple(
-                    SpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, selector, c.min_domains,
-                                     c.node_affinity_policy, c.node_taints_policy) for c in found)
-        cycle.state[key] = found
+        if pod.spread is not None and action in pod.spread:
+            return pod.spread[action]
+        owner = pod.owner_selector.key() if pod.owner_selector is not None else None
+        key = (NAME, "constraints", action, id(pod.spec), pod.workload.kind, owner,
+               tuple(sorted(pod.labels.items())))
+        found = cycle.cluster.cache.get(key)
+        if found is None:
+            if pod.spec.spread_raw:
+                found = spread_constraints(pod, pod.spec.spread_raw, action)
+            else:
+                found = spread_constraints(pod, self.defaults, action)
+                if found:
+                    services = self.context.services if self.context is not None else ()
+                    selector = default_selector(pod, services)
+                    found = () if selector.empty else tuple(
+                        SpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, selector, c.min_domains,
+                                         c.node_affinity_policy, c.node_taints_policy) for c in found)
+            cycle.cluster.cache[key] = found
+        if pod.spread is None:
+            pod.spread = {}
+        pod.spread[action] = found
         return found
 
     def _counts(self, cycle: Cycle, constraint: SpreadConstraint) -> np.ndarray:
@@ -121,9 +127,15 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
         return mask
 
     def _has_keys(self, cycle: Cycle, constraints) -> np.ndarray:
-        mask = cycle.cluster.alive.copy()
-        for constraint in constraints:
-            mask &= cycle.cluster.domain_ids(constraint.topology_key)[0] >= 0
+        """Live nodes with every constraint's topology key (nodeLabelsMatchSpreadConstraints)."""
+        cluster = cycle.cluster
+        key = (NAME, "keys", tuple(c.topology_key for c in constraints), cluster.alive_version)
+        mask = cluster.cache.get(key)
+        if mask is None:
+            mask = cluster.alive.copy()
+            for constraint in constraints:
+                mask &= cluster.domain_ids(constraint.topology_key)[0] >= 0
+            cluster.cache[key] = mask
         return mask
 
     # --- filter --------------------------------------------------------------------------------
@@ -153,8 +165,11 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
         return None
 
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
-        ok = np.ones(len(nodes), dtype=bool)
-        for constraint, ids, domain_counts, minimum, self_match in cycle.state.get((NAME, "filter"), ()):
+        states = cycle.state.get((NAME, "filter"))
+        if not states:
+            return None
+        ok = np.ones(size(cycle, nodes), dtype=bool)
+        for constraint, ids, domain_counts, minimum, self_match in states:
             node_ids = ids[nodes]
             has = node_ids >= 0
             match = np.where(has, domain_counts[np.where(has, node_ids, 0)], 0)
@@ -171,67 +186,76 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
 
     # --- score ---------------------------------------------------------------------------------
 
-    def pre_score(self, cycle: Cycle, nodes: np.ndarray) -> bool:
+    def pre_score(self, cycle: Cycle, nodes) -> bool:
         constraints = self.constraints(cycle, "ScheduleAnyway")
-        if not constraints or len(nodes) == 0:
+        if not constraints or size(cycle, nodes) == 0:
             return False
         cluster = cycle.cluster
         require_all = bool(cycle.pod.spec.spread_raw) or not self.system_defaulted
         has_keys = self._has_keys(cycle, constraints)
-        if require_all:
-            ignored = ~has_keys[nodes]
-        else:
-            ignored = np.zeros(len(nodes), dtype=bool)
-        scored = nodes[~ignored]
+        ignored = ~has_keys[nodes] if require_all else None
+        if ignored is not None and not ignored.any():
+            ignored = None
+        every = isinstance(nodes, slice) and ignored is None
+        scored_count = (cluster.n if isinstance(nodes, slice) else len(nodes)) - (
+            0 if ignored is None else int(ignored.sum()))
+        all_nodes = has_keys if require_all else cluster.alive
         weights, tables = [], []
-        all_nodes = cluster.alive if not require_all else has_keys
         for constraint in constraints:
-            ids, values = cluster.domain_ids(constraint.topology_key)
             if constraint.topology_key == HOSTNAME:
-                weights.append(math.log(len(scored) + 2))
+                weights.append(math.log(scored_count + 2))
                 tables.append(None)
                 continue
-            # domains of the scored nodes; a node without the key is the domain "" (value id -1)
-            domain_ids = np.where(ids >= 0, ids, len(values))
+            ids, values = cluster.domain_ids(constraint.topology_key)
+            # the scored nodes' domains; a node without the key is in the domain "" (id len(values))
+            domain_ids = np.where(ids >= 0, ids, len(values)) if (ids < 0).any() else ids
             present = np.zeros(len(values) + 1, dtype=bool)
-            present[domain_ids[scored]] = True
+            if every:
+                present[domain_ids[cluster.alive]] = True
+            else:
+                scored = np.arange(cluster.n)[nodes]
+                if ignored is not None:
+                    scored = scored[~ignored]
+                present[domain_ids[scored]] = True
             weights.append(math.log(int(present.sum()) + 2))
-            eligible = all_nodes.copy()
+            eligible = all_nodes
             policy = self._policy_mask(cycle, constraint)
             if policy is not None:
-                eligible &= policy
+                eligible = eligible & policy
             counts = self._counts(cycle, constraint)
             totals = np.bincount(domain_ids[eligible], weights=counts[eligible],
-                                 minlength=len(values) + 1).astype(np.int64)
-            tables.append(np.where(present, totals, 0))
+                                 minlength=len(values) + 1)
+            tables.append((domain_ids, np.where(present, totals, 0.0)))
         cycle.state[(NAME, "score")] = (constraints, ignored, weights, tables)
         return True
 
-    def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
+    def score(self, cycle: Cycle, nodes) -> np.ndarray:
         constraints, ignored, weights, tables = cycle.state[(NAME, "score")]
         cluster = cycle.cluster
-        total = np.zeros(len(nodes))
+        total = np.zeros(size(cycle, nodes))
         for constraint, weight, table in zip(constraints, weights, tables):
             ids, _ = cluster.domain_ids(constraint.topology_key)
-            node_ids = ids[nodes]
-            has = node_ids >= 0
             if table is None:
                 count = self._counts(cycle, constraint)[nodes]
             else:
-                count = table[np.where(has, node_ids, 0)]
-            total += np.where(has, count * weight + (constraint.max_skew - 1), 0.0)
-        rounded = np.where(total >= 0, np.floor(total + 0.5), np.ceil(total - 0.5)).astype(np.int64)
-        return np.where(ignored, 0, rounded)
+                domain_ids, per_domain = table
+                count = per_domain[domain_ids[nodes]]
+            part = count * weight + (constraint.max_skew - 1)
+            node_ids = ids[nodes]
+            total += np.where(node_ids >= 0, part, 0.0) if (node_ids < 0).any() else part
+        floor = np.floor(total)
+        rounded = (floor + (total - floor >= 0.5)).astype(np.int64)   # math.Round for x >= 0
+        return rounded if ignored is None else np.where(ignored, 0, rounded)
 
-    def normalize(self, cycle: Cycle, nodes: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    def normalize(self, cycle: Cycle, nodes, scores: np.ndarray) -> np.ndarray:
         _, ignored, _, _ = cycle.state[(NAME, "score")]
-        valid = ~ignored
-        if not valid.any():
+        valid = scores if ignored is None else scores[~ignored]
+        if len(valid) == 0:
             return np.zeros(len(scores), dtype=np.int64)
-        highest = int(scores[valid].max())
-        lowest = int(scores[valid].min())
+        highest, lowest = int(valid.max()), int(valid.min())
         if highest <= 0:
-            return np.where(valid, MAX_NODE_SCORE, 0).astype(np.int64)
-        out = (MAX_NODE_SCORE * (highest + lowest - scores)) // highest
-        return np.where(valid, out, 0).astype(np.int64)
-
+            out = np.full(len(scores), MAX_NODE_SCORE, dtype=np.int64)
+        else:
+            # MaxNodeScore * (max + min - s) / max, exact in float64 for these small integers
+            out = np.floor(MAX_NODE_SCORE * (highest + lowest - scores) / highest).astype(np.int64)
+        return out if ignored is None else np.where(ignored, 0, out)

@@ -40,7 +40,11 @@ class TaintToleration(FilterPlugin, ScorePlugin):
         return table
 
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
-        return self._table(cycle)[cycle.cluster.taint_ids[nodes]]
+        key = (NAME, "mask", cycle.pod.spec.tolerations)
+        mask = cycle.cluster.cache.get(key)
+        if mask is None:
+            mask = cycle.cluster.cache[key] = self._table(cycle)[cycle.cluster.taint_ids]
+        return mask[nodes]
 
     def failure(self, cycle: Cycle, node: int) -> Status:
         taint = first_untolerated(cycle.cluster.nodes[node].taints, cycle.pod.spec.tolerations, FILTER_EFFECTS)
@@ -54,8 +58,9 @@ class TaintToleration(FilterPlugin, ScorePlugin):
             table = np.array([sum(1 for taint in taints if taint.effect == "PreferNoSchedule"
                                   and not tolerated(taint, tolerations))
                               for taints in cycle.cluster.taint_sets], dtype=np.int64)
-            cycle.cluster.cache[key] = table
-        return table[cycle.cluster.taint_ids[nodes]]
+            cycle.cluster.cache[key] = table[cycle.cluster.taint_ids]
+            table = cycle.cluster.cache[key]
+        return table[nodes]
 
     def normalize(self, cycle: Cycle, nodes: np.ndarray, scores: np.ndarray) -> np.ndarray:
         return default_normalize(scores, reverse=True)
