@@ -56,7 +56,7 @@ def try_pods(sim: Simulation, pods: list[Pod], *, preempt: bool = True, keep: bo
                     cluster.remove(victim)
                     if victim.workload.kind != "Pod" or victim.workload.note:
                         order += 1
-                        heapq.heappush(queue, (-victim.priority, order, victim))
+                        heapq.heappush(queue, (-victim.priority, order, pods_module.recreate(victim)))
                 cluster.add(pod, attempt.node)
             results.append((pod, attempt))
     finally:
@@ -204,8 +204,7 @@ def _fail(sim: Simulation, scope: str, name: str, indexes: list[int]) -> Failure
                     continue
                 displaced.append(pod)
             cluster.set_alive(index, False)
-        replacements = [Pod(p.name, p.namespace, dict(p.labels), p.spec, p.workload, ordinal=p.ordinal,
-                            owner_selector=p.owner_selector) for p in displaced]
+        replacements = [pods_module.recreate(p) for p in displaced]
         results = try_pods(sim, replacements)
         failed = [(pod, attempt.message or "") for pod, attempt in results if attempt.node < 0]
     finally:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Iterable
 
@@ -739,6 +739,17 @@ def _add_replicas(workload: Workload, count: int) -> None:
     revision = revision_hash(workload) if workload.kind in ("Deployment", "StatefulSet") else None
     for ordinal in range(count):
         workload.pods.append(new_replica(workload, ordinal, revision=revision))
+
+
+def recreate(pod: Pod) -> Pod:
+    """The pod its controller creates again after eviction: same template, not bound to a node."""
+    spec = pod.spec
+    if spec.node_name:
+        spec = replace(spec, node_name=None)
+    fresh = Pod(pod.name, pod.namespace, dict(pod.labels), spec, pod.workload, ordinal=pod.ordinal,
+                owner_selector=pod.owner_selector, daemon_node=pod.daemon_node)
+    fresh.affinity = pod.affinity
+    return fresh
 
 
 def daemon_spec(workload: Workload, spec: dict, node_name: str, admission: Admission) -> PodSpec:

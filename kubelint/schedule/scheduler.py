@@ -605,9 +605,7 @@ def run_queue(scheduler: Scheduler, queue: list, placements: list[Placement], en
                 previous.reason = f"preempted by {pod.ref} on node {cluster.names[attempt.node]}"
                 previous.node = None
             if victim.workload.kind != "Pod" or victim.workload.note:
-                replacement = Pod(victim.name, victim.namespace, dict(victim.labels), victim.spec, victim.workload,
-                                  ordinal=victim.ordinal, owner_selector=victim.owner_selector,
-                                  daemon_node=victim.daemon_node)
+                replacement = pods_module.recreate(victim)
                 pods = victim.workload.pods
                 if victim in pods:
                     pods[pods.index(victim)] = replacement

@@ -57,10 +57,11 @@ def _all_terms_counts(cycle: Cycle, terms: tuple[AffinityTerm, ...]) -> np.ndarr
 
 
 def _by_domain(cycle: Cycle, key: str, per_node: np.ndarray) -> np.ndarray:
-    """Sum a per-node count over the domains of topology key ``key`` (alive nodes with the key)."""
+    """Sum a per-node count over the domains of topology key ``key`` (alive nodes with the key), with
+    one more slot, always 0, that nodes without the key (value id -1) read."""
     ids, values = cycle.cluster.domain_ids(key)
     ok = (ids >= 0) & cycle.cluster.alive
-    return np.bincount(ids[ok], weights=per_node[ok], minlength=len(values)).astype(np.int64)
+    return np.append(np.bincount(ids[ok], weights=per_node[ok], minlength=len(values)).astype(np.int64), 0)
 
 
 class InterPodAffinity(FilterPlugin, ScorePlugin):
@@ -112,22 +113,17 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
                 ids = cluster.domain_ids(term.topology_key)[0][nodes]
                 has = ids >= 0
                 has_all &= has
-                counts = affinity_counts[term.topology_key]
-                pods_exist &= np.where(has, counts[np.where(has, ids, 0)] > 0, False)
+                pods_exist &= affinity_counts[term.topology_key][ids] > 0
             if not any_affinity and self_match:
                 affinity_ok = has_all
             else:
                 affinity_ok = has_all & pods_exist
         anti_ok = np.ones(size_, dtype=bool)
         for key, counts in anti_counts:
-            ids = cluster.domain_ids(key)[0][nodes]
-            has = ids >= 0
-            anti_ok &= ~np.where(has, counts[np.where(has, ids, 0)] > 0, False)
+            anti_ok &= ~(counts[cluster.domain_ids(key)[0][nodes]] > 0)
         existing_ok = np.ones(size_, dtype=bool)
         for key, counts in existing.items():
-            ids = cluster.domain_ids(key)[0][nodes]
-            has = ids >= 0
-            existing_ok &= ~np.where(has, counts[np.where(has, ids, 0)] > 0, False)
+            existing_ok &= ~(counts[cluster.domain_ids(key)[0][nodes]] > 0)
         return affinity_ok, anti_ok, existing_ok
 
     def filter(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
@@ -190,9 +186,7 @@ class InterPodAffinity(FilterPlugin, ScorePlugin):
     def score(self, cycle: Cycle, nodes: np.ndarray) -> np.ndarray:
         total = np.zeros(size(cycle, nodes), dtype=np.int64)
         for key, per_domain in cycle.state[(NAME, "score")].items():
-            ids = cycle.cluster.domain_ids(key)[0][nodes]
-            has = ids >= 0
-            total += np.where(has, per_domain[np.where(has, ids, 0)], 0)
+            total += per_domain[cycle.cluster.domain_ids(key)[0][nodes]]
         return total
 
     def normalize(self, cycle: Cycle, nodes: np.ndarray, scores: np.ndarray) -> np.ndarray:

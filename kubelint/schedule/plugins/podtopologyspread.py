@@ -160,7 +160,9 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
                 if domains < constraint.min_domains:
                     minimum = 0
                 self_match = 1 if constraint.selector.matches(cycle.pod.labels) else 0
-                states.append((constraint, ids, np.where(present, domain_counts, 0), minimum, self_match))
+                # one more slot for nodes without the key (value id -1 reads the last element)
+                counts_by_domain = np.append(np.where(present, domain_counts, 0), 0)
+                states.append((constraint, ids, counts_by_domain, minimum, self_match))
         cycle.state[(NAME, "filter")] = states
         return None
 
@@ -171,9 +173,7 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
         ok = np.ones(size(cycle, nodes), dtype=bool)
         for constraint, ids, domain_counts, minimum, self_match in states:
             node_ids = ids[nodes]
-            has = node_ids >= 0
-            match = np.where(has, domain_counts[np.where(has, node_ids, 0)], 0)
-            ok &= has & (match + self_match - minimum <= constraint.max_skew)
+            ok &= (node_ids >= 0) & (domain_counts[node_ids] + self_match - minimum <= constraint.max_skew)
         return ok
 
     def failure(self, cycle: Cycle, node: int) -> Status:
