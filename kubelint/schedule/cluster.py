@@ -129,6 +129,9 @@ class Cluster:
         self.pods_on: list[list[Pod]] = [[] for _ in range(n)]
         self.ports: dict[int, dict[tuple[str, str, int], int]] = {}
         self._counters: dict[Any, Counter] = {}
+        #: placed pods by (namespace, label key, label value) and by namespace, to start counters quickly
+        self._by_label: dict[tuple[str, str, str], set[Pod]] = {}
+        self._by_namespace: dict[str, set[Pod]] = {}
         self._by_anchor: dict[tuple[str | None, tuple[str, str] | None], list[Counter]] = {}
         self.term_groups: dict[str, dict[Any, TermGroup]] = {"required_anti": {}, "required_affinity": {},
                                                             "preferred": {}}
@@ -159,11 +162,16 @@ class Cluster:
         found = self._counters.get(key)
         if found is None:
             counts = np.zeros(self.n, dtype=np.int64)
-            for i, pods in enumerate(self.pods_on):
-                for pod in pods:
-                    if predicate(pod):
-                        counts[i] += 1
             anchor = _anchor(selector) if selector is not None else None
+            if namespace is not None and anchor is not None:
+                candidates = self._by_label.get((namespace, anchor[0], anchor[1]), ())
+            elif namespace is not None:
+                candidates = self._by_namespace.get(namespace, ())
+            else:
+                candidates = self.placed()
+            for pod in candidates:
+                if predicate(pod):
+                    counts[pod.node] += 1
             found = self._counters[key] = Counter(key, predicate, counts, namespace, anchor)
             self._by_anchor.setdefault((namespace, anchor), []).append(found)
         return found.counts
@@ -220,6 +228,9 @@ class Cluster:
         pod.seq = pod.seq or self._seq
         self._touch_counters(pod, node, 1)
         self._touch_groups(pod, node, 1)
+        self._by_namespace.setdefault(pod.namespace, set()).add(pod)
+        for label, value in pod.labels.items():
+            self._by_label.setdefault((pod.namespace, label, value), set()).add(pod)
         self.generation += 1
         self.change_log.append(node)
         if journal:
@@ -244,6 +255,9 @@ class Cluster:
                     del used[key]
         self._touch_counters(pod, node, -1)
         self._touch_groups(pod, node, -1)
+        self._by_namespace[pod.namespace].discard(pod)
+        for label, value in pod.labels.items():
+            self._by_label[(pod.namespace, label, value)].discard(pod)
         pod.node = -1
         self.generation += 1
         self.change_log.append(node)

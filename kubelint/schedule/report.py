@@ -92,10 +92,13 @@ def build(sim: Simulation, *, findings=(), what_if: bool = False, explain: bool 
             "pods": [p.ref for p in cluster.pods_on[index]],
         })
     workloads = []
+    by_workload: dict[int, list] = {}
+    for placement in sim.placements:
+        by_workload.setdefault(id(placement.pod.workload), []).append(placement)
     for workload in sim.workloads:
         if not workload.pods and workload.kind == "Pod":
             continue
-        statuses = [p for p in sim.placements if p.pod.workload is workload]
+        statuses = by_workload.get(id(workload), [])
         placed = analysis.placed_pods(sim, workload)
         entry = {
             "workload": workload.ref, "replicas": len(workload.pods),
