@@ -42,7 +42,9 @@ def test_json_report_has_the_documented_shape():
                                  "elapsedSeconds": report["summary"]["elapsedSeconds"]}
     postgres = next(p for p in report["pods"] if p["name"] == "postgres-0")
     assert postgres == {"name": "postgres-0", "namespace": "shop", "workload": "StatefulSet/shop/postgres",
-                        "status": "unschedulable", "node": None, "reason": postgres["reason"], "preempted": [],
+                        "status": "unschedulable", "node": None, "reason": postgres["reason"],
+                        "hint": "untolerated taints: node-role.kubernetes.io/control-plane:NoSchedule (1 node)",
+                        "preempted": [],
                         "preemptedBy": None, "priority": 100000, "requests": {"cpu": "500m", "memory": "1Gi"}}
     assert postgres["reason"].startswith("0/2 nodes are available: 1 Insufficient cpu")
     worker = next(n for n in report["nodes"] if n["name"] == "worker-1")

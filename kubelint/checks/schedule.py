@@ -75,18 +75,6 @@ def _reason_hint(reason: str, pod) -> str | None:
     return "; ".join(hints) or None
 
 
-def _untolerated_taints(sim, pod) -> str:
-    """The taints of the nodes that rejected the pod for them (kube-scheduler 1.34+ no longer names them)."""
-    from kubelint.schedule.selectors import first_untolerated
-
-    found: dict[str, int] = {}
-    for node in sim.nodes:
-        taint = first_untolerated(node.taints, pod.spec.tolerations, ("NoSchedule", "NoExecute"))
-        if taint is not None:
-            found[str(taint)] = found.get(str(taint), 0) + 1
-    return ", ".join(f"{taint} ({count} node{'s' if count != 1 else ''})" for taint, count in sorted(found.items()))
-
-
 def _unschedulable(sim, ctx):
     by_workload = defaultdict(list)
     for placement in sim.placements:
@@ -104,11 +92,12 @@ def _unschedulable(sim, ctx):
         others = {p.reason for p in items[1:]} - {first.reason}
         if others:
             message += f" (and {len(others)} other reason{'s' if len(others) != 1 else ''})"
+        from kubelint.schedule import analysis
+
         hint = _reason_hint(first.reason or "", first.pod)
-        if "untolerated taint(s)" in (first.reason or ""):
-            taints = _untolerated_taints(sim, first.pod)
-            if taints:
-                hint = f"untolerated taints: {taints}" + (f"; {hint}" if hint else "")
+        taints = analysis.hint(sim, first)
+        if taints:
+            hint = taints + (f"; {hint}" if hint else "")
         yield workload.resource, Problem(NAME_PATH, message, hint=hint)
 
 

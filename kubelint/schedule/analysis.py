@@ -21,6 +21,7 @@ import numpy as np
 
 from kubelint import k8s
 from kubelint.schedule import pods as pods_module
+from kubelint.schedule import selectors as sel
 from kubelint.schedule.inventory import ZONE_LABEL
 from kubelint.schedule.framework import passes
 from kubelint.schedule.pods import Pod, Workload
@@ -63,6 +64,28 @@ def try_pods(sim: Simulation, pods: list[Pod], *, preempt: bool = True, keep: bo
         if not keep:
             cluster.rollback(mark)
     return results
+
+
+def untolerated_taints(sim: Simulation, pod: Pod) -> str | None:
+    """The NoSchedule/NoExecute taints that turn the pod away, with how many nodes carry each (kube-scheduler
+    stopped naming them in its message in 1.34)."""
+    found: dict[str, int] = {}
+    for index, node in enumerate(sim.nodes):
+        if not sim.cluster.alive[index]:
+            continue
+        taint = sel.first_untolerated(node.taints, pod.spec.tolerations, ("NoSchedule", "NoExecute"))
+        if taint is not None:
+            found[str(taint)] = found.get(str(taint), 0) + 1
+    if not found:
+        return None
+    return ", ".join(f"{taint} ({count} node{'s' if count != 1 else ''})" for taint, count in sorted(found.items()))
+
+
+def hint(sim: Simulation, placement) -> str | None:
+    if placement.status != "unschedulable" or "untolerated taint(s)" not in (placement.reason or ""):
+        return None
+    taints = untolerated_taints(sim, placement.pod)
+    return f"untolerated taints: {taints}" if taints else None
 
 
 # --- rolling updates ------------------------------------------------------------------------------

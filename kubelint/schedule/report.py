@@ -3,7 +3,7 @@
 JSON (``version`` is the shape's version)::
 
     {"version": 1, "tool": {...}, "kubernetesVersion": "1.36", "profiles": ["default-scheduler"],
-     "pods": [{"name", "namespace", "workload", "status", "node", "reason", "preempted": [...],
+     "pods": [{"name", "namespace", "workload", "status", "node", "reason", "hint", "preempted": [...],
                "preemptedBy", "priority", "requests": {...}, "explain"?}],
      "nodes": [{"name", "zone", "unschedulable", "taints", "allocatable": {...}, "requested": {...},
                 "pods": [...]}],
@@ -74,6 +74,7 @@ def build(sim: Simulation, *, findings=(), what_if: bool = False, explain: bool 
         entry: dict[str, Any] = {
             "name": pod.name, "namespace": pod.namespace, "workload": pod.workload.ref,
             "status": placement.status, "node": placement.node, "reason": placement.reason,
+            "hint": analysis.hint(sim, placement),
             "preempted": [victim.ref for victim in placement.preempted],
             "preemptedBy": placement.preempted_by.ref if placement.preempted_by is not None else None,
             "priority": pod.priority,
@@ -223,6 +224,8 @@ def render_text(report: dict, *, color: bool = False, width: int = 100, explain:
             line.append(f"  {pod['workload']}", style="dim")
             console.print(line)
             console.print(Text(f"      {pod['reason']}"))
+            if pod["hint"]:
+                console.print(Text(f"      = {pod['hint']}", style="green"))
     console.print()
     console.print(Text("Utilisation (requested / allocatable)", style="bold underline"))
     header = Text(f"  {'node':<{name_width}}")

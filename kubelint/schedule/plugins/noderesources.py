@@ -107,6 +107,12 @@ class NodeResourcesFit(FilterPlugin, ScorePlugin):
         cluster = cycle.cluster
 
         def fits(index):
+            if not isinstance(index, slice) and len(index) <= SCALAR_LIMIT:
+                arrays = [cluster.resource(name) for name, _ in requests]
+                return np.array([cluster.pod_count[i] + 1 <= cluster.allowed_pods[i]
+                                 and all(request <= alloc[i] - used[i]
+                                         for (_, request), (alloc, used) in zip(requests, arrays))
+                                 for i in index.tolist()], dtype=bool)
             ok = cluster.pod_count[index] + 1 <= cluster.allowed_pods[index]
             for name, request in requests:
                 allocatable, requested = cluster.resource(name)
