@@ -221,3 +221,21 @@ def test_secret_values_never_appear_in_any_output(tmp_path, arguments):
     assert "web-1" in output
     for canary in CANARIES:
         assert canary not in output
+
+
+def test_nodes_and_scheduler_config_from_the_configuration_file(tmp_path):
+    (tmp_path / "inventory").mkdir()
+    (tmp_path / "inventory" / "pool.yaml").write_text(
+        "apiVersion: kubelint.io/v1alpha1\nkind: NodePool\nmetadata: {name: tiny}\n"
+        "spec: {count: 1, allocatable: {cpu: 100m, memory: 64Mi}}\n")
+    (tmp_path / "scheduler.yaml").write_text("apiVersion: kubescheduler.config.k8s.io/v1\n"
+                                             "kind: KubeSchedulerConfiguration\n")
+    (tmp_path / ".kubelint.yaml").write_text("nodes: [inventory]\nscheduler-config: scheduler.yaml\n")
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n"
+                                       "  - {name: c, image: x:1, resources: {requests: {cpu: '1'}}}\n")
+    completed = run_cli("check", "app.yaml", cwd=tmp_path)
+    assert completed.returncode == 1 and "[unschedulable]" in completed.stdout
+    assert "pod big cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu." in completed.stdout
+    (tmp_path / ".kubelint.yaml").write_text("nodes: 3\n")
+    completed = run_cli("check", "app.yaml", cwd=tmp_path)
+    assert completed.returncode == 2 and "nodes must be a list of files or folders" in completed.stderr

@@ -29,7 +29,10 @@ from kubelint.schedule.scheduler import Attempt, Simulation
 
 #: more nodes than this: the N-1 analysis looks at the busiest ones only
 NODE_FAILURE_LIMIT = 200
+#: headroom is counted up to this many replicas where resources alone decide (a closed form) ...
 HEADROOM_CAP = 1000
+#: ... and up to this many where each extra replica must be scheduled in turn (affinity, spreading, ports)
+HEADROOM_SIMULATED = 100
 
 
 def placed_pods(sim: Simulation, workload: Workload) -> list[Pod]:
@@ -269,8 +272,10 @@ def _simple(sim: Simulation, pod: Pod) -> bool:
         return False
     if any(c.get("whenUnsatisfiable") == "DoNotSchedule" for c in spec.spread_raw):
         return False
-    if sim.cluster.term_groups["required_anti"]:
-        return False
+    namespace_labels = sim.cluster.namespace_labels(pod.namespace)
+    for group in sim.cluster.term_groups["required_anti"].values():
+        if any(t.matches(pod.namespace, pod.labels, namespace_labels) for t in group.terms):
+            return False   # an existing pod's anti-affinity keeps it away from some nodes
     profile = sim.scheduler.profiles.get(spec.scheduler_name)
     if profile is None:
         return False
@@ -282,22 +287,31 @@ def _simple(sim: Simulation, pod: Pod) -> bool:
                      "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"}
 
 
-def headroom(sim: Simulation, workload: Workload, cap: int = HEADROOM_CAP) -> int | None:
+def headroom_limit(sim: Simulation, workload: Workload) -> int:
+    """The most replicas ``headroom`` counts for ``workload``."""
+    if workload.spec is None:
+        return HEADROOM_SIMULATED
+    probe = pods_module.new_replica(workload, len(workload.pods))
+    return HEADROOM_CAP if _simple(sim, probe) else HEADROOM_SIMULATED
+
+
+def headroom(sim: Simulation, workload: Workload, cap: int | None = None) -> int | None:
     """How many more replicas of ``workload`` would fit now, without preempting (None: not a
-    replicated workload). At most ``cap`` are counted."""
+    replicated workload), counted up to ``cap`` (default: headroom_limit)."""
     if workload.kind not in pods_module.REPLICATED_KINDS or workload.spec is None:
         return None
     probe = pods_module.new_replica(workload, len(workload.pods))
     if workload.spec.scheduler_name not in sim.scheduler.profiles:
         return 0
     if _simple(sim, probe):
-        return min(cap, _closed_form(sim, probe))
-    extra = [pods_module.new_replica(workload, len(workload.pods) + i) for i in range(cap)]
+        return min(cap or HEADROOM_CAP, _closed_form(sim, probe))
+    cap = min(cap or HEADROOM_SIMULATED, HEADROOM_CAP)
     cluster = sim.cluster
     mark = cluster.checkpoint()
     count = 0
     try:
-        for pod in extra:
+        for i in range(cap):
+            pod = pods_module.new_replica(workload, len(workload.pods) + i)
             attempt = sim.scheduler.attempt(pod, preempt=False)
             if attempt.node < 0:
                 break

@@ -258,6 +258,7 @@ class Workload:
     template_labels: dict[str, str] = field(default_factory=dict)
     spec: PodSpec | None = None
     note: str | None = None
+    revision: str | None = None
 
     @property
     def ref(self) -> str:
@@ -640,6 +641,10 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
         namespace = resource.namespace or "default"
         workload = Workload(kind, namespace, resource.name, resource, template_labels=_labels(metadata))
         data = resource.data
+        rejected = _rejected(resource, spec, workload.template_labels)
+        if rejected is not None:
+            notes.append((resource, f"creates no pods: the API server rejects it ({rejected})"))
+            continue
         if kind == "Pod":
             phase = k8s.get(data, ("status", "phase"))
             if phase in ("Succeeded", "Failed"):
@@ -693,6 +698,22 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
     return Expansion(workloads, daemonsets, notes)
 
 
+def _rejected(resource: Resource, spec: dict, template_labels: dict[str, str]) -> str | None:
+    """The validation errors that keep a workload from creating any pod (pkg/apis/apps/validation,
+    pkg/apis/core/validation): no containers; for apps/v1 controllers, no selector, or one that does
+    not select the pod template's labels."""
+    if not [c for c in spec.get("containers") or [] if isinstance(c, dict)]:
+        return "spec.containers: Required value"
+    if resource.group == "apps":
+        raw = k8s.get(resource.data, ("spec", "selector"))
+        if not isinstance(raw, dict) or not (raw.get("matchLabels") or raw.get("matchExpressions")):
+            return "spec.selector: Required value"
+        selector = sel.safe_label_selector(raw)
+        if not selector.matches(template_labels):
+            return "spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`"
+    return None
+
+
 def _job_pods(spec: Any) -> int:
     if not isinstance(spec, dict):
         return 1
@@ -704,7 +725,11 @@ def _job_pods(spec: Any) -> int:
 
 
 def revision_hash(workload: Workload) -> str:
-    return _hash([workload.ref, workload.spec.raw if workload.spec else None, workload.template_labels])
+    """A stand-in for the pod-template-hash / controller-revision-hash of the workload's template."""
+    if workload.revision is None:
+        workload.revision = _hash([workload.ref, workload.spec.raw if workload.spec else None,
+                                   workload.template_labels])
+    return workload.revision
 
 
 def new_replica(workload: Workload, ordinal: int, *, revision: str | None = None) -> Pod:

@@ -109,6 +109,7 @@ def build(sim: Simulation, *, findings=(), what_if: bool = False, explain: bool 
             "zones": sorted({sim.nodes[p.node].labels[ZONE_LABEL] for p in placed
                              if ZONE_LABEL in sim.nodes[p.node].labels}),
             "headroom": analysis.headroom(sim, workload),
+            "headroomLimit": analysis.headroom_limit(sim, workload),
             "hpa": None, "rollout": None, "availability": None, "note": workload.note,
         }
         scaling = analysis.autoscaling(sim, workload)
@@ -257,7 +258,7 @@ def render_text(report: dict, *, color: bool = False, width: int = 100, explain:
             notes = []
             if workload["headroom"] is not None:
                 more = workload["headroom"]
-                notes.append(f"room for {more}{'+' if more >= analysis.HEADROOM_CAP else ''} more")
+                notes.append(f"room for {more}{'+' if more >= workload['headroomLimit'] else ''} more")
             if workload["hpa"]:
                 hpa = workload["hpa"]
                 notes.append(f"HPA {hpa['minReplicas']}-{hpa['maxReplicas']}: max "
