@@ -186,6 +186,19 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
 
     # --- score ---------------------------------------------------------------------------------
 
+    def _domains(self, cluster, key: str):
+        """(domain id per node with "" as the last id, whether every node has the key, the live domains)."""
+        cache_key = (NAME, "domains", key, cluster.alive_version)
+        found = cluster.cache.get(cache_key)
+        if found is None:
+            ids, values = cluster.domain_ids(key)
+            complete = bool((ids >= 0).all())
+            domain_ids = ids if complete else np.where(ids >= 0, ids, len(values))
+            live = np.zeros(len(values) + 1, dtype=bool)
+            live[domain_ids[cluster.alive]] = True
+            found = cluster.cache[cache_key] = (domain_ids, complete, live)
+        return found
+
     def pre_score(self, cycle: Cycle, nodes) -> bool:
         constraints = self.constraints(cycle, "ScheduleAnyway")
         if not constraints or size(cycle, nodes) == 0:
@@ -200,49 +213,50 @@ class PodTopologySpread(FilterPlugin, ScorePlugin):
         scored_count = (cluster.n if isinstance(nodes, slice) else len(nodes)) - (
             0 if ignored is None else int(ignored.sum()))
         all_nodes = has_keys if require_all else cluster.alive
+        everywhere = bool(all_nodes.all())
         weights, tables = [], []
         for constraint in constraints:
             if constraint.topology_key == HOSTNAME:
                 weights.append(math.log(scored_count + 2))
                 tables.append(None)
                 continue
-            ids, values = cluster.domain_ids(constraint.topology_key)
-            # the scored nodes' domains; a node without the key is in the domain "" (id len(values))
-            domain_ids = np.where(ids >= 0, ids, len(values)) if (ids < 0).any() else ids
-            present = np.zeros(len(values) + 1, dtype=bool)
+            # the scored nodes' domains; a node without the key is in the domain "" (the last id)
+            domain_ids, complete, live = self._domains(cluster, constraint.topology_key)
             if every:
-                present[domain_ids[cluster.alive]] = True
+                present = live
             else:
+                present = np.zeros(len(live), dtype=bool)
                 scored = np.arange(cluster.n)[nodes]
                 if ignored is not None:
                     scored = scored[~ignored]
                 present[domain_ids[scored]] = True
             weights.append(math.log(int(present.sum()) + 2))
-            eligible = all_nodes
             policy = self._policy_mask(cycle, constraint)
-            if policy is not None:
-                eligible = eligible & policy
             counts = self._counts(cycle, constraint)
-            totals = np.bincount(domain_ids[eligible], weights=counts[eligible],
-                                 minlength=len(values) + 1)
-            tables.append((domain_ids, np.where(present, totals, 0.0)))
+            if everywhere and policy is None:
+                totals = np.bincount(domain_ids, weights=counts, minlength=len(live))
+            else:
+                eligible = all_nodes if policy is None else all_nodes & policy
+                totals = np.bincount(domain_ids[eligible], weights=counts[eligible], minlength=len(live))
+            tables.append((domain_ids, complete, np.where(present, totals, 0.0)))
         cycle.state[(NAME, "score")] = (constraints, ignored, weights, tables)
         return True
 
     def score(self, cycle: Cycle, nodes) -> np.ndarray:
         constraints, ignored, weights, tables = cycle.state[(NAME, "score")]
         cluster = cycle.cluster
-        total = np.zeros(size(cycle, nodes))
+        total = None
         for constraint, weight, table in zip(constraints, weights, tables):
-            ids, _ = cluster.domain_ids(constraint.topology_key)
             if table is None:
                 count = self._counts(cycle, constraint)[nodes]
+                complete = self._domains(cluster, HOSTNAME)[1]
             else:
-                domain_ids, per_domain = table
+                domain_ids, complete, per_domain = table
                 count = per_domain[domain_ids[nodes]]
-            part = count * weight + (constraint.max_skew - 1)
-            node_ids = ids[nodes]
-            total += np.where(node_ids >= 0, part, 0.0) if (node_ids < 0).any() else part
+            part = count * weight + float(constraint.max_skew - 1)
+            if not complete:
+                part = np.where(cluster.domain_ids(constraint.topology_key)[0][nodes] >= 0, part, 0.0)
+            total = part if total is None else total + part
         floor = np.floor(total)
         rounded = (floor + (total - floor >= 0.5)).astype(np.int64)   # math.Round for x >= 0
         return rounded if ignored is None else np.where(ignored, 0, rounded)
