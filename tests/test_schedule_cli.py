@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli
 from kubelint import Options, check
+from kubelint.cli import main
 
 APP = str(EXAMPLES / "app")
 FITS = str(EXAMPLES / "nodes" / "fits.yaml")
@@ -81,24 +82,27 @@ def test_what_if_node_failure():
                                                                          "shop/frontend-2"]
 
 
-def test_usage_errors_exit_2(tmp_path):
-    assert run_cli("schedule", APP).returncode == 2                               # no --nodes
-    assert run_cli("schedule", "--nodes", FITS).returncode == 2                   # no manifests
-    assert run_cli("schedule", APP, "--nodes", str(tmp_path / "none.yaml")).returncode == 2
+def test_usage_errors_exit_2(tmp_path, capsys):
+    # in-process (kubelint.cli.main) to keep the suite fast; test_json_report... runs the real command line
+    assert main(["schedule", APP]) == 2                                           # no --nodes
+    assert "needs a node inventory: --nodes FILE" in capsys.readouterr().err
+    assert main(["schedule", "--nodes", FITS]) == 2                               # no manifests
+    assert main(["schedule", APP, "--nodes", str(tmp_path / "none.yaml")]) == 2
+    assert "none.yaml: no such file or folder" in capsys.readouterr().err
     empty = tmp_path / "empty.yaml"
     empty.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
-    completed = run_cli("schedule", APP, "--nodes", str(empty))
-    assert completed.returncode == 2 and "no Node, NodeList or NodePool" in completed.stderr
+    assert main(["schedule", APP, "--nodes", str(empty)]) == 2
+    assert "no Node, NodeList or NodePool" in capsys.readouterr().err
     bad = tmp_path / "scheduler.yaml"
     bad.write_text("apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n"
                    "- pluginConfig:\n  - name: NodeResourcesFit\n    args:\n      scoringStrategy: {type: Fastest}\n")
-    completed = run_cli("schedule", APP, "--nodes", FITS, "--scheduler-config", str(bad))
-    assert completed.returncode == 2 and '"Fastest" is not one of LeastAllocated' in completed.stderr
+    assert main(["schedule", APP, "--nodes", FITS, "--scheduler-config", str(bad)]) == 2
+    assert '"Fastest" is not one of LeastAllocated' in capsys.readouterr().err
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n"
                        "- plugins:\n    score:\n      enabled: [{name: MyPlugin}]\n")
-    completed = run_cli("check", APP, "--nodes", FITS, "--scheduler-config", str(unknown))
-    assert completed.returncode == 2 and 'unknown plugin "MyPlugin"' in completed.stderr
+    assert main(["check", APP, "--nodes", FITS, "--scheduler-config", str(unknown)]) == 2
+    assert 'unknown plugin "MyPlugin"' in capsys.readouterr().err
 
 
 def test_scheduler_config_changes_the_placement(tmp_path):
@@ -115,9 +119,11 @@ def test_scheduler_config_changes_the_placement(tmp_path):
                       "- pluginConfig:\n  - name: NodeResourcesFit\n    args:\n"
                       "      scoringStrategy: {type: MostAllocated}\n  plugins:\n    score:\n"
                       "      disabled: [{name: NodeResourcesBalancedAllocation}]\n")
-    least = json.loads(run_cli("schedule", str(app), "--nodes", str(nodes), "--format", "json").stdout)
-    most = json.loads(run_cli("schedule", str(app), "--nodes", str(nodes), "--format", "json",
-                              "--scheduler-config", str(config)).stdout)
+    least_out, most_out = tmp_path / "least.json", tmp_path / "most.json"
+    assert main(["schedule", str(app), "--nodes", str(nodes), "--format", "json", "-o", str(least_out)]) == 0
+    assert main(["schedule", str(app), "--nodes", str(nodes), "--format", "json", "-o", str(most_out),
+                 "--scheduler-config", str(config)]) == 0
+    least, most = json.loads(least_out.read_text()), json.loads(most_out.read_text())
     assert [p["node"] for p in least["pods"] if p["name"] == "second"] == ["pool-0"]   # the emptier node
     assert [p["node"] for p in most["pods"] if p["name"] == "second"] == ["pool-1"]    # bin packing
 
