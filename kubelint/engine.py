@@ -51,7 +51,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
         sources.append(Source(name, text))
     files = discover(list(paths), exclude=options.excluded) if paths else []
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
-        from kubelint.schedule.inventory import node_files
+        from kubelint.schedule.nodepool import node_files
 
         files += node_files(options.nodes, files)
     for file in files:
@@ -79,7 +79,7 @@ class _Run:
         self.view = SchemaView(bundle.defs)
         self.engine = engine(options.schema_engine)
         self.crds = CRDRegistry()
-        from kubelint.schedule.inventory import nodepool_crd
+        from kubelint.schedule.nodepool import nodepool_crd
 
         self.crds.add(nodepool_crd())  # kubelint.io/v1alpha1 NodePool, the compact node inventory
         self.parsed: list[ParsedDocument] = []

@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from kubelint import k8s, quantity
-from kubelint.model import Document, Problem, Resource, Source
+from kubelint.model import Problem, Resource
+from kubelint.schedule.nodepool import NODEPOOL_GROUP, TAINT_EFFECTS, inventory_resources, node_files  # noqa: F401
 from kubelint.schedule.selectors import Taint
 
-NODEPOOL_GROUP = "kubelint.io"
-NODEPOOL_API_VERSION = "kubelint.io/v1alpha1"
 DEFAULT_MAX_PODS = 110
-TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 ZONE_LABEL = "topology.kubernetes.io/zone"
 REGION_LABEL = "topology.kubernetes.io/region"
@@ -201,81 +199,3 @@ def expand_pool(resource: Resource) -> tuple[list[Node], list[Problem]]:
                           unschedulable=spec.get("unschedulable") is True, allocatable=dict(allocatable),
                           resource=resource, pool=prefix))
     return nodes, problems
-
-
-# --- the NodePool kind for the validator -----------------------------------------------------
-
-_QUANTITY = {"x-kubernetes-int-or-string": True,
-             "pattern": r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$"}
-
-NODEPOOL_CRD: dict[str, Any] = {
-    "apiVersion": "apiextensions.k8s.io/v1",
-    "kind": "CustomResourceDefinition",
-    "metadata": {"name": "nodepools.kubelint.io"},
-    "spec": {
-        "group": NODEPOOL_GROUP,
-        "scope": "Cluster",
-        "names": {"kind": "NodePool", "listKind": "NodePoolList", "plural": "nodepools", "singular": "nodepool"},
-        "versions": [{
-            "name": "v1alpha1", "served": True, "storage": True,
-            "schema": {"openAPIV3Schema": {
-                "type": "object",
-                "required": ["spec"],
-                "properties": {
-                    "spec": {
-                        "type": "object",
-                        "required": ["count", "allocatable"],
-                        "properties": {
-                            "count": {"type": "integer", "minimum": 0, "maximum": 100000},
-                            "zones": {"type": "array", "items": {"type": "string", "maxLength": 63}},
-                            "region": {"type": "string", "maxLength": 63},
-                            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-                            "taints": {"type": "array", "items": {
-                                "type": "object", "required": ["key", "effect"],
-                                "properties": {"key": {"type": "string"}, "value": {"type": "string"},
-                                               "effect": {"type": "string",
-                                                          "enum": list(TAINT_EFFECTS)}}}},
-                            "unschedulable": {"type": "boolean"},
-                            "allocatable": {"type": "object", "minProperties": 1,
-                                            "additionalProperties": dict(_QUANTITY)},
-                        },
-                    },
-                },
-            }},
-        }],
-    },
-}
-
-
-def nodepool_crd() -> Resource:
-    """The NodePool CustomResourceDefinition, so that pools are validated like any custom resource."""
-    source = Source("<kubelint:nodepool-crd>", "")
-    document = Document(source, 0, 0, "", NODEPOOL_CRD)
-    return Resource(document, (), NODEPOOL_CRD, "apiextensions.k8s.io/v1", "CustomResourceDefinition",
-                    "nodepools.kubelint.io", None)
-
-
-def node_files(paths: list[str], already: list[str] = ()) -> list[str]:
-    """The files of ``--nodes`` paths that are not among ``already`` (compared as normalised paths)."""
-    import os
-
-    from kubelint.load.sources import discover
-
-    seen = {os.path.normpath(f) for f in already}
-    out = []
-    for file in discover(list(paths)):
-        key = os.path.normpath(file)
-        if key not in seen:
-            seen.add(key)
-            out.append(file)
-    return out
-
-
-def inventory_resources(resources: list[Resource], paths: list[str]) -> list[Resource]:
-    """The resources read from the ``--nodes`` paths."""
-    import os
-
-    from kubelint.load.sources import discover
-
-    files = {os.path.normpath(f) for f in discover(list(paths))}
-    return [r for r in resources if os.path.normpath(r.file) in files]
