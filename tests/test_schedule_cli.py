@@ -245,3 +245,18 @@ def test_nodes_and_scheduler_config_from_the_configuration_file(tmp_path):
     (tmp_path / ".kubelint.yaml").write_text("nodes: 3\n")
     completed = run_cli("check", "app.yaml", cwd=tmp_path)
     assert completed.returncode == 2 and "nodes must be a list of files or folders" in completed.stderr
+
+
+def test_terminal_report_draws_utilisation_bars():
+    from kubelint.schedule import report
+    from kubelint.schedule.inventory import inventory_resources
+    from kubelint.schedule.scheduler import simulate
+
+    result = check([APP, TOO_SMALL])
+    sim = simulate(result.resources, inventory_resources(result.resources, [TOO_SMALL]))
+    data = report.build(sim, what_if=True, explain=True)
+    colored = report.render_text(data, color=True, width=120, explain=True)
+    plain = report.render_text(data, color=False, width=120, explain=True)
+    assert "█" in colored and "\x1b[" in colored
+    assert "█" not in plain and "\x1b[" not in plain
+    assert "worker-1         800m/950m  84%" in plain
