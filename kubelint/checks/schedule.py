@@ -120,7 +120,10 @@ def _preemption(sim, ctx):
 def _rollout(sim, ctx):
     from kubelint.schedule import analysis
 
+    pending = {id(p.pod.workload) for p in sim.placements if p.status == "unschedulable"}
     for workload in sim.workloads:
+        if id(workload) in pending:
+            continue   # its pods do not fit already: `unschedulable` says so
         result = analysis.rollout(sim, workload)
         if result is None or not result.stalls or workload.resource is None:
             continue

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from kubelint import k8s, quantity
 from kubelint.model import Problem, Resource
-from kubelint.schedule.nodepool import NODEPOOL_GROUP, TAINT_EFFECTS, inventory_resources, node_files  # noqa: F401
+from kubelint.schedule.nodepool import NODEPOOL_GROUP, inventory_resources, node_files  # noqa: F401
 from kubelint.schedule.selectors import Taint
 
 DEFAULT_MAX_PODS = 110
@@ -141,7 +141,7 @@ def _node_problems(resource: Resource, node: Node) -> Iterator[Problem]:
                       "status.capacity: no pod can be placed on it", rule="inventory-invalid",
                       hint="copy the node from `kubectl get nodes -o yaml`, or add status.allocatable "
                            "(cpu, memory, pods)")
-    elif "pods" not in node.allocatable:
+    elif "pods" not in node.allocatable and isinstance(status.get("allocatable", status.get("capacity")), dict):
         key = "allocatable" if status.get("allocatable") is not None else "capacity"
         yield Problem(("status", key), f'node "{node.name}" has no "pods" in status.{key}: the scheduler '
                       "allows 0 pods on it", rule="inventory-invalid", at_key=True,
@@ -173,11 +173,7 @@ def expand_pool(resource: Resource) -> tuple[list[Node], list[Problem]]:
         for error in k8s.label_value_errors(zone):
             problems.append(Problem(("spec", "zones", index), f'zone "{zone}" is not a valid label value: {error}',
                                     rule="inventory-invalid"))
-    taints = taints_of(spec.get("taints"))
-    for index, taint in enumerate(taints):
-        if taint.effect not in TAINT_EFFECTS:
-            problems.append(Problem(("spec", "taints", index, "effect"), f'taint effect "{taint.effect}" must be '
-                                    "one of NoSchedule, PreferNoSchedule, NoExecute", rule="inventory-invalid"))
+    taints = taints_of(spec.get("taints"))   # the schema reports effects other than the three
     allocatable = resource_amounts(spec.get("allocatable"))   # the schema reports values that are no quantities
     allocatable.setdefault("pods", DEFAULT_MAX_PODS)
     nodes = []
