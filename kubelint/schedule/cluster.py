@@ -15,7 +15,7 @@ dry-runs can be rolled back exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -326,12 +326,3 @@ class Cluster:
         ids, values, _ = self.labels.ids(key)
         return ids, values
 
-
-@dataclass
-class Snapshot:
-    """What reports show of a node after scheduling."""
-
-    name: str
-    allocatable: dict[str, int]
-    requested: dict[str, int]
-    pods: list[Pod] = field(default_factory=list)

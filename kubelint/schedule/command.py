@@ -94,7 +94,8 @@ def run(args) -> int:
     from kubelint.model import Severity
     from kubelint.schedule import report as schedule_report
     from kubelint.schedule import simulate
-    from kubelint.schedule.inventory import inventory_resources, is_node, is_pool
+    from kubelint.schedule.inventory import is_node, is_pool
+    from kubelint.schedule.nodepool import inventory_resources
 
     started = time.perf_counter()
     if not args.paths:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kubelint.schedule.cluster import ALL, Cluster  # noqa: F401  (ALL: "every node" for plugins)
+from kubelint.schedule.cluster import Cluster
 from kubelint.schedule.pods import Pod
 
 MAX_NODE_SCORE = 100  # framework.MaxNodeScore

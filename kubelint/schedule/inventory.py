@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from kubelint import k8s, quantity
 from kubelint.model import Problem, Resource
-from kubelint.schedule.nodepool import NODEPOOL_GROUP, inventory_resources, node_files  # noqa: F401
+from kubelint.schedule.nodepool import NODEPOOL_GROUP
 from kubelint.schedule.selectors import Taint
 
 DEFAULT_MAX_PODS = 110

@@ -488,10 +488,6 @@ class PodAffinity:
     def empty(self) -> bool:
         return not (self.required_affinity or self.required_anti or self.preferred_affinity or self.preferred_anti)
 
-    @property
-    def any_terms(self) -> bool:
-        return not self.empty
-
 
 NO_AFFINITY = PodAffinity()
 

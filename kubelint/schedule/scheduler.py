@@ -73,7 +73,6 @@ class Placement:
     preempted: list[Pod] = field(default_factory=list)
     preempted_by: Pod | None = None
     explain: Explained | None = None
-    nominated_by_preemption: bool = False
 
 
 @dataclass
@@ -594,7 +593,7 @@ def run_queue(scheduler: Scheduler, queue: list, placements: list[Placement], en
             placements.append(Placement(pod, "unschedulable", reason=attempt.message, explain=attempt.explain))
             continue
         placement = Placement(pod, "scheduled", node=cluster.names[attempt.node], explain=attempt.explain,
-                              preempted=list(attempt.victims), nominated_by_preemption=bool(attempt.victims))
+                              preempted=list(attempt.victims))
         for victim in attempt.victims:
             cluster.remove(victim)
             previous = next((p for p in reversed(placements) if p.pod is victim and p.status in ("scheduled",
