@@ -32,10 +32,17 @@ def test_examples_do_not_fit_on_the_small_inventory_and_say_why():
     assert "shop/postgres-0  unschedulable" in completed.stdout
 
 
-def test_json_report_has_the_documented_shape():
-    completed = run_cli("schedule", APP, "--nodes", TOO_SMALL, "--format", "json")
-    assert completed.returncode == 1
-    report = json.loads(completed.stdout)
+def in_process(capsys, *args: str) -> tuple[int, str]:
+    """Run the command line in this process (faster than a subprocess) and return (exit code, stdout)."""
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def test_json_report_has_the_documented_shape(capsys):
+    code, out = in_process(capsys, "schedule", APP, "--nodes", TOO_SMALL, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
     assert set(report) == {"version", "tool", "kubernetesVersion", "profiles", "pods", "nodes", "workloads",
                            "findings", "notes", "notModelled", "summary"}
     assert report["summary"] == {"pods": 6, "scheduled": 5, "bound": 0, "unschedulable": 1, "preempted": 0,
@@ -57,26 +64,25 @@ def test_json_report_has_the_documented_shape():
                                                                                  "singleZone": False}
 
 
-def test_explain_adds_every_nodes_verdict_and_every_plugins_score():
-    completed = run_cli("schedule", APP, "--nodes", FITS, "--format", "json", "--explain")
-    report = json.loads(completed.stdout)
+def test_explain_adds_every_nodes_verdict_and_every_plugins_score(capsys):
+    report = json.loads(in_process(capsys, "schedule", APP, "--nodes", FITS, "--format", "json", "--explain")[1])
     frontend = next(p for p in report["pods"] if p["name"] == "frontend-1")
     rows = {row["node"]: row for row in frontend["explain"]["nodes"]}
     assert set(rows) == {"general-0", "general-1", "general-2"}
     chosen = rows[frontend["node"]]
     assert chosen["filter"] is None and chosen["total"] == max(r["total"] for r in rows.values())
     assert set(chosen["scores"]) == {"TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread",
-                                     "InterPodAffinity", "NodeResourcesBalancedAllocation"}
+                                     "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"}
     assert chosen["scores"]["TaintToleration"]["weight"] == 3
-    text = run_cli("schedule", APP, "--nodes", TOO_SMALL, "--explain").stdout
+    text = in_process(capsys, "schedule", APP, "--nodes", TOO_SMALL, "--explain")[1]
     assert "Explain shop/postgres-0 -> no node" in text
     assert "control-plane-1  rejected by TaintToleration: node(s) had untolerated taint(s)" in text
     assert "worker-1  rejected by NodeResourcesFit: Insufficient cpu, Insufficient memory" in text
 
 
-def test_what_if_node_failure():
-    completed = run_cli("schedule", APP, "--nodes", TOO_SMALL, "--what-if", "node-failure", "--format", "json")
-    failures = {f["name"]: f for f in json.loads(completed.stdout)["whatIf"]["nodeFailure"]}
+def test_what_if_node_failure(capsys):
+    out = in_process(capsys, "schedule", APP, "--nodes", TOO_SMALL, "--what-if", "node-failure", "--format", "json")[1]
+    failures = {f["name"]: f for f in json.loads(out)["whatIf"]["nodeFailure"]}
     assert failures["worker-1"]["displaced"] == 3
     assert [u["pod"] for u in failures["worker-1"]["unschedulable"]] == ["shop/frontend-0", "shop/frontend-1",
                                                                          "shop/frontend-2"]

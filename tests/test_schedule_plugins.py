@@ -798,3 +798,32 @@ def test_inter_pod_anti_affinity_score_and_existing_pods_preferences():
     magnet = [pod("m", node="n2", labels={"x": "y"}, affinity=pod_affinity([term({"matchLabels": {"app": "web"}},
                                                                                  "kubernetes.io/hostname")]))]
     assert World(nodes, magnet).scores("InterPodAffinity", pod(labels={"app": "web"})) == {"n0": 0, "n1": 0, "n2": 100}
+
+
+# --- ImageLocality (imagelocality/image_locality_test.go: TestImageLocalityPriority) ----------------------
+
+MB = 1024 * 1024
+
+
+def imaged(name: str, *images) -> dict:
+    data = node(name)
+    data["status"]["images"] = [{"names": list(names), "sizeBytes": size} for names, size in images]
+    return data
+
+
+NODE_40_300_2000 = imaged("node1", (["gcr.io/40:latest", "gcr.io/40:v1"], 40 * MB),
+                          (["gcr.io/300:latest", "gcr.io/300:v1"], 300 * MB), (["gcr.io/2000:latest"], 2000 * MB))
+NODE_250_10 = imaged("node2", (["gcr.io/250:latest"], 250 * MB), (["gcr.io/10:latest", "gcr.io/10:v1"], 10 * MB))
+
+
+@pytest.mark.parametrize("name, images, expected", [
+    # node1: 40M/2 -> below the 23M threshold: 0; node2: 100 * (250M/2 - 23M) / (1000M * 2 - 23M) = 5
+    ("two images spread on two nodes, prefer the larger image one", ["gcr.io/40", "gcr.io/250"],
+     {"node1": 0, "node2": 5}),
+    # node1: 100 * ((40M + 300M)/2 - 23M) / (1000M * 2 - 23M) = 7
+    ("two images on one node, prefer this node", ["gcr.io/40", "gcr.io/300"], {"node1": 7, "node2": 0}),
+])
+def test_image_locality(name, images, expected):
+    world = World([NODE_40_300_2000, NODE_250_10])
+    incoming = pod(containers=[{"name": f"c{i}", "image": image} for i, image in enumerate(images)])
+    assert world.scores("ImageLocality", incoming) == expected

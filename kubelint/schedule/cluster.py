@@ -105,6 +105,11 @@ class Cluster:
         self.unschedulable = np.fromiter((node.unschedulable for node in nodes), dtype=bool, count=n)
         self.any_unschedulable = bool(self.unschedulable.any())
         self.labels = LabelIndex(nodes)
+        #: image name -> [(node, size)], from status.images (ImageLocality)
+        self.image_nodes: dict[str, list[tuple[int, int]]] = {}
+        for i, node in enumerate(nodes):
+            for image, size in node.images.items():
+                self.image_nodes.setdefault(image, []).append((i, size))
         signatures: dict[tuple[Taint, ...], int] = {}
         self.taint_sets: list[tuple[Taint, ...]] = []
         self.taint_ids = np.zeros(n, dtype=np.int64)

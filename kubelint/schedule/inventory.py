@@ -40,6 +40,8 @@ class Node:
     allocatable: dict[str, int] = field(default_factory=dict)
     resource: Resource | None = None
     pool: str | None = None
+    #: status.images: every name of an image on the node, with the image's size in bytes
+    images: dict[str, int] = field(default_factory=dict)
 
     @property
     def zone(self) -> str | None:
@@ -129,9 +131,18 @@ def node_from_object(resource: Resource) -> Node | None:
     allocatable = status.get("allocatable")
     if allocatable is None:
         allocatable = status.get("capacity")
+    images: dict[str, int] = {}
+    for image in status.get("images") or []:
+        if not isinstance(image, dict):
+            continue
+        size = image.get("sizeBytes")
+        size = size if isinstance(size, int) and not isinstance(size, bool) else 0
+        for image_name in image.get("names") or []:
+            if isinstance(image_name, str):
+                images[image_name] = size
     return Node(name=name, labels=labels, taints=taints_of(k8s.get(data, ("spec", "taints"))),
                 unschedulable=k8s.get(data, ("spec", "unschedulable")) is True,
-                allocatable=resource_amounts(allocatable), resource=resource)
+                allocatable=resource_amounts(allocatable), resource=resource, images=images)
 
 
 def _node_problems(resource: Resource, node: Node) -> Iterator[Problem]:

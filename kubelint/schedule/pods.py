@@ -232,6 +232,7 @@ class PodSpec:
     scheduler_name: str
     node_name: str | None
     scheduling_gates: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()                   # init containers' and containers' images (ImageLocality)
     raw: dict = field(default_factory=dict, repr=False)
     admission_error: str | None = None
     key: str = ""
@@ -439,7 +440,9 @@ def _parse_spec(spec: dict, namespace: str, admission: Admission, extra_tolerati
                      preferred_node_affinity=preferred, host_ports=tuple(ports), spread_raw=spread,
                      affinity_raw=affinity, priority=priority, preemption_policy=policy,
                      scheduler_name=str(spec.get("schedulerName") or DEFAULT_SCHEDULER), node_name=node_name,
-                     scheduling_gates=gates, raw=spec, admission_error=error)
+                     scheduling_gates=gates, raw=spec, admission_error=error,
+                     images=tuple(str(c.get("image") or "") for field_name in ("initContainers", "containers")
+                                  for c in _containers(spec, field_name)))
     parsed.key = _spec_key(parsed)
     return parsed
 

@@ -5,13 +5,14 @@ SchedulingGates, PrioritySort, NodeUnschedulable, NodeName, TaintToleration (wei
 NodeAffinity (2), NodePorts, NodeResourcesFit (1), VolumeRestrictions, EBSLimits, GCEPDLimits,
 NodeVolumeLimits, AzureDiskLimits, VolumeBinding, VolumeZone, PodTopologySpread (2),
 InterPodAffinity (2), DefaultPreemption, NodeResourcesBalancedAllocation (1), ImageLocality (1),
-DefaultBinder. The volume plugins and ImageLocality need objects a manifest does not have
-(bound PersistentVolumes, node images) and are not modelled; SchedulingGates and PrioritySort
-are modelled by the scheduler's queue, DefaultPreemption by scheduler.py.
+DefaultBinder. The volume plugins need objects a manifest does not have (bound PersistentVolumes)
+and are not modelled; SchedulingGates and PrioritySort are modelled by the scheduler's queue,
+DefaultPreemption by scheduler.py; ImageLocality scores the images listed in the Nodes' status.
 """
 
 from __future__ import annotations
 
+from kubelint.schedule.plugins.imagelocality import ImageLocality
 from kubelint.schedule.plugins.interpodaffinity import InterPodAffinity
 from kubelint.schedule.plugins.nodeaffinity import NodeAffinity
 from kubelint.schedule.plugins.nodename import NodeName
@@ -33,14 +34,14 @@ DEFAULT_PLUGINS: tuple[tuple[str, int], ...] = (
 
 MODELLED = {cls.name: cls for cls in (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
                                       NodeResourcesFit, PodTopologySpread, InterPodAffinity,
-                                      NodeResourcesBalancedAllocation)}
+                                      NodeResourcesBalancedAllocation, ImageLocality)}
 FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
            "PodTopologySpread", "InterPodAffinity")
 SCORERS = ("TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
-           "NodeResourcesBalancedAllocation")
+           "NodeResourcesBalancedAllocation", "ImageLocality")
 #: built into the scheduler loop rather than a plugin object
 BUILT_IN = ("SchedulingGates", "PrioritySort", "DefaultPreemption", "DefaultBinder")
 #: real plugins that decide nothing kubelint can see
 NOT_MODELLED = ("VolumeRestrictions", "EBSLimits", "GCEPDLimits", "NodeVolumeLimits", "AzureDiskLimits",
-                "VolumeBinding", "VolumeZone", "ImageLocality", "DynamicResources", "NodeDeclaredFeatures")
+                "VolumeBinding", "VolumeZone", "DynamicResources", "NodeDeclaredFeatures")
 KNOWN = set(MODELLED) | set(BUILT_IN) | set(NOT_MODELLED)
