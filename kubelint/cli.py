@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     add_common_options(check)
+    from kubelint.schedule import command as schedule_command
+
+    schedule_command.add_node_options(check)
+    schedule = commands.add_parser("schedule", help="dry-run kube-scheduler: place every pod on a node inventory")
+    schedule_command.add_arguments(schedule)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -83,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args)
+        if args.command == "schedule":
+            from kubelint.schedule import command as schedule_command
+
+            return schedule_command.run(args)
         if args.command == "rules":
             return run_rules(args)
         if args.command == "explain":
@@ -133,7 +142,10 @@ def options_from_args(args):
     if args.max_file_size <= 0:
         raise ConfigError("--max-file-size must be a positive number of MiB")
     namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
-    return Options(kube_version=kube_version, namespace=namespace,
+    from kubelint.schedule import command as schedule_command
+
+    nodes, scheduler_config = schedule_command.options(args, config)
+    return Options(nodes=nodes, scheduler_config=scheduler_config, kube_version=kube_version, namespace=namespace,
                    crd_paths=list(config.crds) + list(args.crds),
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),

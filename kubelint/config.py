@@ -53,7 +53,10 @@ KEYS: dict[str, str] = {
     "rules": "a mapping of rule id to its parameters",
 }
 #: keys that later parts of kubelint read from ``Config.extra`` (scheduler, baseline ...)
-EXTRA_KEYS: dict[str, str] = {}
+EXTRA_KEYS: dict[str, str] = {
+    "nodes": "a list of node inventory files or folders for the scheduling dry-run",
+    "scheduler-config": "a KubeSchedulerConfiguration file for the scheduling dry-run",
+}
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -50,6 +50,10 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     if text is not None:
         sources.append(Source(name, text))
     files = discover(list(paths), exclude=options.excluded) if paths else []
+    if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
+        from kubelint.schedule.nodepool import node_files
+
+        files += node_files(options.nodes, files)
     for file in files:
         source, problems = read_source(file, options.max_file_size)
         for problem in problems:
@@ -75,6 +79,9 @@ class _Run:
         self.view = SchemaView(bundle.defs)
         self.engine = engine(options.schema_engine)
         self.crds = CRDRegistry()
+        from kubelint.schedule.nodepool import nodepool_crd
+
+        self.crds.add(nodepool_crd())  # kubelint.io/v1alpha1 NodePool, the compact node inventory
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
         self.findings: list[Finding] = []

@@ -29,6 +29,10 @@ class Options:
     root: Path = field(default_factory=Path.cwd)
     #: settings of later stages (scheduler inventory, baseline ...) from the configuration
     extra: dict = field(default_factory=dict)
+    #: node inventories for the scheduling dry-run (--nodes): files or folders
+    nodes: list[str] = field(default_factory=list)
+    #: a KubeSchedulerConfiguration file for the dry-run (--scheduler-config)
+    scheduler_config: str | None = None
 
     def rule_enabled(self, rule) -> bool:
         if any(_matches(rule.id, pattern) for pattern in self.ignore):

@@ -1,0 +1,31 @@
+"""The scheduling dry-run: place every pod of the input on a node inventory as kube-scheduler would.
+
+    inventory.py   nodes from v1 Node / NodeList objects and the compact kubelint.io/v1alpha1 NodePool
+    pods.py        pods from workloads: replicas, DaemonSets, Jobs; effective requests; priorities
+    selectors.py   label selectors, node selectors, tolerations (k8s.io/apimachinery labels,
+                   component-helpers/scheduling/corev1)
+    cluster.py     the cluster state: per-node arrays (numpy) that the plugins read, kept in step
+    framework.py   statuses, plugin interfaces, profiles and weights
+    plugins/       one module per kube-scheduler plugin, named as upstream
+    config.py      KubeSchedulerConfiguration (--scheduler-config)
+    scheduler.py   the queue, scheduling cycles, kube-scheduler's messages, preemption
+    analysis.py    rolling-update surge, high availability, node and zone failure, headroom, HPA
+    report.py      the text and JSON reports of `kubelint schedule`
+    command.py     the `kubelint schedule` command and the --nodes options of `kubelint check`
+
+``simulate(resources, node_resources, ...)`` is the entry point; ``kubelint/checks/schedule.py``
+turns its result into findings for ``kubelint check --nodes``. The package imports numpy only
+when a dry-run actually runs.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Simulation", "simulate"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from kubelint.schedule import scheduler
+
+        return getattr(scheduler, name)
+    raise AttributeError(name)
