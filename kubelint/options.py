@@ -29,6 +29,13 @@ class Options:
     root: Path = field(default_factory=Path.cwd)
     #: settings of later stages (scheduler inventory, baseline ...) from the configuration
     extra: dict = field(default_factory=dict)
+    #: Pod Security Standards for namespaces without labels: {"enforce"|"warn"|"audit": level,
+    #: "version": "latest"|"v1.NN"} (see kubelint/checks/pod_security.py)
+    pod_security: dict = field(default_factory=dict)
+    #: a baseline file (kubelint/baseline.py): the findings it records are not reported
+    baseline: str | None = None
+    #: report suppressions (annotations, comments, baseline entries) that suppressed nothing
+    report_unused_suppressions: bool = False
 
     def rule_enabled(self, rule) -> bool:
         if any(_matches(rule.id, pattern) for pattern in self.ignore):
