@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from kubelint import k8s
+from kubelint import k8s, suppress
+from kubelint.baseline import Baseline
 from kubelint.checks import Context, template
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
@@ -31,6 +32,8 @@ class RunResult:
     resources: list[Resource] = field(default_factory=list)
     kube_version: str = ""
     elapsed: float = 0.0
+    #: findings silenced by annotations, comments or the baseline (kubelint/suppress.py)
+    suppressed: int = 0
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
@@ -46,10 +49,12 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     options = options or Options()
     version = normalise_version(options.kube_version)
     runner = _Run(options, load_bundle(version), load_rules())
+    if options.baseline and not options.write_baseline:
+        runner.baseline = Baseline(options.baseline)  # BaselineError: a usage error
     sources: list[Source] = []
     if text is not None:
         sources.append(Source(name, text))
-    files = discover(list(paths), exclude=options.excluded) if paths else []
+    files = discover(list(paths), exclude=_excluding_baseline(options)) if paths else []
     for file in files:
         source, problems = read_source(file, options.max_file_size)
         for problem in problems:
@@ -64,7 +69,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     runner.run_checks()
     findings = runner.finish()
     return RunResult(findings, files=len(sources), documents=runner.document_count, resources=runner.resources,
-                     kube_version=version, elapsed=time.perf_counter() - started)
+                     kube_version=version, elapsed=time.perf_counter() - started, suppressed=runner.suppressed)
 
 
 class _Run:
@@ -82,6 +87,8 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
+        self.baseline: Baseline | None = None
+        self.suppressed = 0
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -233,6 +240,8 @@ class _Run:
             if override is not None and override != finding.severity:
                 finding = _replace(finding, severity=override)
             out.append(finding)
+        out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
+                                              options=self.options, baseline=self.baseline)
         if out:
             redactor = _Redactor(_sensitive_values(self.resources))
             lines = _SourceLines(self.sources)
@@ -272,6 +281,16 @@ class _Run:
                                         "unambiguously"))
 
 
+def _excluding_baseline(options: Options):
+    """options.excluded, and the baseline file, which is JSON but no manifest."""
+    if not options.baseline:
+        return options.excluded
+    import os
+
+    baseline = os.path.abspath(options.baseline)
+    return lambda path, named=None: os.path.abspath(path) == baseline or options.excluded(path, named)
+
+
 def _replace(finding: Finding, **changes) -> Finding:
     from dataclasses import replace
 
@@ -294,6 +313,8 @@ _NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
 def _sensitive_values(resources: list[Resource]) -> set[str]:
     """Values that must never be printed: Secret data, env values, annotation values."""
     import base64
+
+    from kubelint.checks.secrets import sensitive_configmap_values
 
     values: set[str] = set()
 
@@ -319,15 +340,19 @@ def _sensitive_values(resources: list[Resource]) -> set[str]:
                                 pass
         annotations = k8s.get(data, ("metadata", "annotations"))
         if isinstance(annotations, dict):
-            for value in annotations.values():
-                add(value)
+            for key, value in annotations.items():
+                if not str(key).startswith("kubelint.io/"):  # kubelint's own (rule ids, reasons) are not secret
+                    add(value)
+        for value in sensitive_configmap_values(resource):
+            add(value)
         found = k8s.pod_spec(resource)
         if found is not None:
             path, spec = found
             template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
             if isinstance(template_annotations, dict):
-                for value in template_annotations.values():
-                    add(value)
+                for key, value in template_annotations.items():
+                    if not str(key).startswith("kubelint.io/"):
+                        add(value)
             for _, container in k8s.containers(spec, path):
                 env = container.get("env")
                 if isinstance(env, list):

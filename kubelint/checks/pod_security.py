@@ -571,3 +571,29 @@ def _consequence(level: str, mode: ModePolicy) -> str:
     if mode.mode == "enforce":
         return (f"[{level} Pod Security Standard, enforced ({mode.source}): admission rejects the pod]")
     return f"[{level} Pod Security Standard]"
+
+
+def parse_setting(value) -> dict:
+    """The ``pod-security`` setting (configuration or --pod-security): a level, which is enforced, or
+    a mapping of ``enforce``, ``warn``, ``audit`` (levels) and ``version`` ("latest" or "v1.NN").
+    Raises ValueError with what is wrong."""
+    if isinstance(value, str):
+        value = {"enforce": value}
+    if not isinstance(value, dict):
+        raise ValueError("must be a level (privileged, baseline, restricted) or a mapping of enforce, warn, "
+                         "audit and version")
+    out = {}
+    for key, item in value.items():
+        if key in ("enforce", "warn", "audit"):
+            if parse_level(item) is None:
+                raise ValueError(f"{key}: {item!r} is not a level: use privileged, baseline or restricted")
+            out[key] = item
+        elif key == "version":
+            try:
+                parse_version(item)
+            except ValueError:
+                raise ValueError(f'version: {item!r} must be "latest" or "v1.x" (a release like v1.30)') from None
+            out[key] = item
+        else:
+            raise ValueError(f"unknown key {key!r}: use enforce, warn, audit or version")
+    return out
