@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from kubelint import k8s, suppress
-from kubelint.baseline import Baseline
 from kubelint.checks import Context, template
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
@@ -50,6 +49,8 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     version = normalise_version(options.kube_version)
     runner = _Run(options, load_bundle(version), load_rules())
     if options.baseline and not options.write_baseline:
+        from kubelint.baseline import Baseline
+
         runner.baseline = Baseline(options.baseline)  # BaselineError: a usage error
     sources: list[Source] = []
     if text is not None:
@@ -87,7 +88,7 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
-        self.baseline: Baseline | None = None
+        self.baseline = None  # a kubelint.baseline.Baseline
         self.suppressed = 0
 
     # --- reading ---------------------------------------------------------------------------
@@ -206,6 +207,9 @@ class _Run:
 
     def run_checks(self) -> None:
         context = Context(self.resources, self.bundle, self.crds, self.options)
+        by_kind: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            by_kind.setdefault(resource.kind, []).append(resource)
         for rule in self.rules.values():
             if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
                 continue
@@ -213,7 +217,9 @@ class _Run:
             params = {**getattr(module, "PARAMS", {}), **rule.params, **self.options.rule_params.get(rule.id, {})}
             rule = _replace(rule, params=params)
             if hasattr(module, "check_resource"):
-                for resource in self.resources:
+                kinds = getattr(module, "KINDS", None)  # a template may name the only kinds it checks
+                resources = self.resources if kinds is None else [r for k in kinds for r in by_kind.get(k, ())]
+                for resource in resources:
                     for problem in module.check_resource(resource, rule, context):
                         self.pending.append((resource.document, resource, problem, rule.id))
             if hasattr(module, "check_run"):

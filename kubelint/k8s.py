@@ -26,6 +26,7 @@ POD_SPEC_PATHS: dict[str, Path] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"}
+POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")

@@ -15,17 +15,29 @@ from kubelint.model import Resource
 
 
 class Coverage:
+    """The covering objects of each workload. Selectors are indexed by one of their label pairs, so a
+    lookup costs the workload's label count, not the number of Services or budgets in the namespace."""
+
     def __init__(self, resources: list[Resource]):
-        self.pdbs: dict[str | None, list[Resource]] = defaultdict(list)
-        self.services: dict[str | None, list[Resource]] = defaultdict(list)
         self.hpas: dict[tuple[str | None, str, str], Resource] = {}
         self.workloads: dict[str | None, list[Resource]] = defaultdict(list)
+        self._services: dict[tuple, list[Resource]] = defaultdict(list)
+        self._pdbs: dict[tuple, list[Resource]] = defaultdict(list)           # by one matchLabels pair
+        self._pdbs_unindexed: dict[str | None, list[Resource]] = defaultdict(list)
+        self._workloads_by_label: dict[tuple, list[Resource]] = defaultdict(list)
+        self._scales: dict[int, tuple[int, int] | None] = {}
         for resource in resources:
             kind, group = resource.kind, resource.group
             if kind == "PodDisruptionBudget" and group == "policy":
-                self.pdbs[resource.namespace].append(resource)
+                pair = _first_pair(k8s.get(resource.data, ("spec", "selector", "matchLabels")))
+                if pair is None:
+                    self._pdbs_unindexed[resource.namespace].append(resource)
+                else:
+                    self._pdbs[(resource.namespace,) + pair].append(resource)
             elif kind == "Service" and group == "":
-                self.services[resource.namespace].append(resource)
+                pair = _first_pair(k8s.get(resource.data, ("spec", "selector")))
+                if pair is not None:
+                    self._services[(resource.namespace,) + pair].append(resource)
             elif kind == "HorizontalPodAutoscaler" and group == "autoscaling":
                 target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
                 if isinstance(target, dict) and isinstance(target.get("kind"), str) and \
@@ -33,6 +45,8 @@ class Coverage:
                     self.hpas[(resource.namespace, target["kind"], target["name"])] = resource
             elif k8s.is_workload(resource):
                 self.workloads[resource.namespace].append(resource)
+                for pair in _pairs(k8s.pod_template_labels(resource)):
+                    self._workloads_by_label[(resource.namespace,) + pair].append(resource)
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -43,21 +57,32 @@ class Coverage:
 
     def pdbs_for(self, workload: Resource) -> list[Resource]:
         labels = k8s.pod_template_labels(workload)
-        return [pdb for pdb in self.pdbs.get(workload.namespace, ()) if pdb_selects(pdb, labels)]
+        namespace = workload.namespace
+        candidates = [pdb for pair in _pairs(labels) for pdb in self._pdbs.get((namespace,) + pair, ())]
+        candidates += self._pdbs_unindexed.get(namespace, ())
+        return [pdb for pdb in candidates if pdb_selects(pdb, labels)]
 
     def services_for(self, workload: Resource) -> list[Resource]:
         labels = k8s.pod_template_labels(workload)
-        if not labels:
-            return []
-        return [service for service in self.services.get(workload.namespace, ())
-                if k8s.map_selector_matches(k8s.get(service.data, ("spec", "selector")), labels)]
+        namespace = workload.namespace
+        candidates = [s for pair in _pairs(labels) for s in self._services.get((namespace,) + pair, ())]
+        return [s for s in candidates if k8s.map_selector_matches(k8s.get(s.data, ("spec", "selector")), labels)]
 
     def workloads_of(self, pdb: Resource) -> list[Resource]:
-        return [w for w in self.workloads.get(pdb.namespace, ()) if pdb_selects(pdb, k8s.pod_template_labels(w))]
+        pair = _first_pair(k8s.get(pdb.data, ("spec", "selector", "matchLabels")))
+        candidates = (self._workloads_by_label.get((pdb.namespace,) + pair, []) if pair is not None
+                      else self.workloads.get(pdb.namespace, []))
+        return [w for w in candidates if pdb_selects(pdb, k8s.pod_template_labels(w))]
 
     def scale(self, workload: Resource) -> tuple[int, int] | None:
         """(fewest, most) replicas a replicated workload runs: its HorizontalPodAutoscaler's range
         when one targets it (spec.replicas is then only the initial count), else spec.replicas."""
+        key = id(workload)
+        if key not in self._scales:
+            self._scales[key] = self._scale(workload)
+        return self._scales[key]
+
+    def _scale(self, workload: Resource) -> tuple[int, int] | None:
         replicas = k8s.replicas(workload)
         if replicas is None:
             return None
@@ -70,6 +95,19 @@ class Coverage:
         return replicas, replicas
 
 
+def _pairs(labels: dict) -> list[tuple]:
+    return [(k, v) for k, v in labels.items() if isinstance(v, str)]
+
+
+def _first_pair(selector) -> tuple | None:
+    """A (key, value) every selected object must carry: the first of a selector's label pairs."""
+    if not isinstance(selector, dict) or not selector:
+        return None
+    key = min(selector, key=str)
+    value = selector[key]
+    return (key, value) if isinstance(value, str) else None
+
+
 def pdb_selects(pdb: Resource, labels: dict) -> bool:
     selector = k8s.get(pdb.data, ("spec", "selector"))
     if pdb.version == "v1beta1" and selector == {}:
@@ -79,6 +117,17 @@ def pdb_selects(pdb: Resource, labels: dict) -> bool:
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def pod_spec(resource: Resource, ctx) -> tuple | None:
+    """k8s.pod_spec, computed once per resource and run (ctx.cache) for the many rules that ask."""
+    specs = ctx.cache.get("pod-specs")
+    if specs is None:
+        specs = ctx.cache["pod-specs"] = {}
+    key = id(resource)
+    if key not in specs:
+        specs[key] = k8s.pod_spec(resource)
+    return specs[key]
 
 
 def coverage(ctx) -> Coverage:

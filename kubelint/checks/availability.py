@@ -18,6 +18,7 @@ from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
 
 SPREAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 BUDGET_KINDS = frozenset({"Deployment", "StatefulSet"})
@@ -67,7 +68,7 @@ def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
     scale = workloads.coverage(ctx).scale(resource)
     if scale is None or scale[1] < 2:
         return
-    found = k8s.pod_spec(resource)
+    found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from kubelint import k8s
+from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"requests": [], "limits": []}
+KINDS = k8s.POD_SPEC_KINDS
 
 _WHY = {
     ("request", "cpu"): "the scheduler places it as if it needed no CPU, and it gets the smallest CPU share "
@@ -57,7 +58,7 @@ def _defaults(ctx) -> _LimitRangeDefaults:
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    found = k8s.pod_spec(resource)
+    found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found

@@ -15,6 +15,7 @@ from kubelint import k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = frozenset({"CronJob", "Job"})
 
 #: Annotations of tools that delete the Jobs they run (Helm and Argo CD hooks).
 SELF_CLEANING = ("helm.sh/hook-delete-policy", "argocd.argoproj.io/hook-delete-policy")

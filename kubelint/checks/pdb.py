@@ -16,6 +16,7 @@ from kubelint.checks.availability import scaled
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = frozenset({"PodDisruptionBudget"})
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:

@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from kubelint import k8s
+from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = k8s.POD_SPEC_KINDS
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    found = k8s.pod_spec(resource)
+    found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found

@@ -14,14 +14,17 @@ repeated at a milder one.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from kubelint import k8s
+from kubelint import k8s, workloads
 from kubelint.model import Path, Problem, Resource, Severity, format_path
 
 PARAMS = {"control": ""}
+#: Kinds with a pod spec, and Namespaces (their Pod Security labels)
+KINDS = k8s.POD_SPEC_KINDS | {"Namespace"}
 
 LEVELS = ("privileged", "baseline", "restricted")
 MODES = (("enforce", Severity.ERROR), ("warn", Severity.WARNING), ("audit", Severity.INFO))
@@ -61,6 +64,18 @@ class ModePolicy:
 class NamespacePolicy:
     namespace: str | None
     modes: tuple[ModePolicy, ...]   # enforce, warn, audit (only those above privileged)
+    #: how to evaluate a control once per policy version rather than once per mode: (version,
+    #: strictest level of the modes at that version, those modes strictest first with their severity)
+    plan: tuple = ()
+
+
+def _plan(modes: tuple[ModePolicy, ...]) -> tuple:
+    severities = dict(MODES)
+    by_version: dict[int, list[tuple[ModePolicy, Severity]]] = {}
+    for mode_policy in modes:
+        by_version.setdefault(mode_policy.version, []).append((mode_policy, severities[mode_policy.mode]))
+    return tuple((version, max((m.level for m, _ in group), key=LEVELS.index), tuple(group))
+                 for version, group in by_version.items())
 
 
 class PolicyIndex:
@@ -100,7 +115,7 @@ class PolicyIndex:
                 version = None
             if level != "privileged":
                 modes.append(ModePolicy(mode, level, self.resolve(version), source))
-        found = NamespacePolicy(namespace, tuple(modes))
+        found = NamespacePolicy(namespace, tuple(modes), _plan(tuple(modes)))
         self.cache[namespace] = found
         return found
 
@@ -147,11 +162,22 @@ class Pod:
         # KEP-127: hostUsers: false relaxes runAsNonRoot, runAsUser and baseline procMount from 1.35.
         return self.version >= 35 and self.spec.get("hostUsers") is False
 
-    def containers(self) -> Iterator[tuple[Path, dict, dict]]:
+    def containers(self) -> list[tuple[Path, dict, dict]]:
         """(path, container, its securityContext) of init, regular and ephemeral containers."""
-        for path, container in k8s.containers(self.spec, self.path):
-            context = container.get("securityContext")
-            yield path, container, context if isinstance(context, dict) else {}
+        found = self.__dict__.get("_containers")
+        if found is None:
+            found = self.__dict__["_containers"] = [
+                (path, container, context if isinstance(context := container.get("securityContext"), dict) else {})
+                for path, container in k8s.containers(self.spec, self.path)]
+        return found
+
+    def security_contexts(self) -> list[tuple[Path, dict, str]]:
+        """The pod's securityContext and each container's, with their paths and who they belong to."""
+        found = self.__dict__.get("_contexts")
+        if found is None:
+            found = self.__dict__["_contexts"] = [(self.path + ("securityContext",), self.security_context, "the pod")] + [
+                (path + ("securityContext",), context, _name(container)) for path, container, context in self.containers()]
+        return found
 
 
 def _name(container: dict) -> str:
@@ -340,8 +366,9 @@ SYSCTLS = {
 }
 
 
-def safe_sysctls(version: int) -> set[str]:
-    return set().union(*(names for since, names in SYSCTLS.items() if since <= version))
+@functools.cache
+def safe_sysctls(version: int) -> frozenset[str]:
+    return frozenset().union(*(names for since, names in SYSCTLS.items() if since <= version))
 
 
 def sysctls(pod: Pod, level: str) -> Iterator[Violation]:
@@ -488,11 +515,8 @@ def _volumes(pod: Pod) -> Iterator[tuple[int, dict]]:
             yield index, volume
 
 
-def _security_contexts(pod: Pod) -> Iterator[tuple[Path, dict, str]]:
-    """The pod's securityContext and each container's, with their paths and who they belong to."""
-    yield pod.path + ("securityContext",), pod.security_context, "the pod"
-    for path, container, context in pod.containers():
-        yield path + ("securityContext",), context, _name(container)
+def _security_contexts(pod: Pod) -> list[tuple[Path, dict, str]]:
+    return pod.security_contexts()
 
 
 def _seccomp_type(context: dict):
@@ -500,8 +524,8 @@ def _seccomp_type(context: dict):
     return profile.get("type") if isinstance(profile, dict) else None
 
 
-def _pod(resource: Resource) -> Pod | None:
-    found = k8s.pod_spec(resource)
+def _pod(resource: Resource, ctx) -> Pod | None:
+    found = workloads.pod_spec(resource, ctx)
     if found is None:
         return None
     path, spec = found
@@ -545,26 +569,38 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
         if resource.kind == "Namespace" and resource.group == "":
             yield from namespace_labels(resource)
         return
-    control = CONTROLS[rule.params["control"]]
-    pod = _pod(resource)
-    if pod is None:
-        return
-    policy = policy_index(ctx).policy(resource.namespace)
-    reported: set[Path] = set()
-    for (mode, severity), mode_policy in _applicable(policy):
-        pod.version = mode_policy.version
-        for level, path, message, hint in control(pod, mode_policy.level):
-            if path in reported or LEVELS.index(level) > LEVELS.index(mode_policy.level):
-                continue
-            reported.add(path)
-            yield Problem(path, f"{message} {_consequence(level, mode_policy)}", severity=severity, hint=hint,
-                          at_key=True)
+    results = ctx.cache.get("pss-results")
+    if results is None:
+        results = ctx.cache["pss-results"] = {}
+    found = results.get(id(resource))
+    if found is None:
+        # every control at once: the pss-* rules share the pod view and the policy of its namespace
+        pod = _pod(resource, ctx)
+        found = results[id(resource)] = {} if pod is None else evaluate(
+            pod, policy_index(ctx).policy(resource.namespace))
+    yield from found.get(rule.params["control"], ())
 
 
-def _applicable(policy: NamespacePolicy):
-    severities = dict(MODES)
-    for mode_policy in policy.modes:
-        yield (mode_policy.mode, severities[mode_policy.mode]), mode_policy
+def evaluate(pod: Pod, policy: NamespacePolicy) -> dict[str, list[Problem]]:
+    """The problems of every control for one pod, each at the severity of the strictest mode that
+    covers it: a control runs once per policy version, at the strictest level of the modes there."""
+    out: dict[str, list[Problem]] = {}
+    for name, control in CONTROLS.items():
+        best: dict[Path, tuple[Severity, str, str, ModePolicy, str]] = {}
+        for version, level, modes in policy.plan:
+            pod.version = version
+            for violation_level, path, message, hint in control(pod, level):
+                rank = LEVELS.index(violation_level)
+                for mode_policy, severity in modes:  # strictest first: the first mode whose level covers it
+                    if LEVELS.index(mode_policy.level) >= rank:
+                        if path not in best or severity > best[path][0]:
+                            best[path] = (severity, message, hint, mode_policy, violation_level)
+                        break
+        if best:
+            out[name] = [Problem(path, f"{message} {_consequence(violation_level, mode_policy)}", severity=severity,
+                                 hint=hint, at_key=True)
+                         for path, (severity, message, hint, mode_policy, violation_level) in best.items()]
+    return out
 
 
 def _consequence(level: str, mode: ModePolicy) -> str:

@@ -16,6 +16,7 @@ from kubelint import k8s, workloads
 from kubelint.model import Path, Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = k8s.POD_SPEC_KINDS
 
 #: Workloads whose pods run until replaced: Jobs and CronJobs run to completion, bare Pods are
 #: usually one-offs.
@@ -24,7 +25,7 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    found = k8s.pod_spec(resource)
+    found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found

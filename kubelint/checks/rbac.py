@@ -14,6 +14,7 @@ from kubelint import k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 
 RBAC = "rbac.authorization.k8s.io"
 EXEC_RESOURCES = ("pods/exec", "pods/attach", "pods/*")

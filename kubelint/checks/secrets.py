@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kubelint import k8s
+from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
+KINDS = k8s.POD_SPEC_KINDS | {"ConfigMap"}
 
 SECRET_NAME = re.compile(
     r"(?:^|[_.-])(?:PASSWORD|PASSWD|PASS|PWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
@@ -71,7 +72,7 @@ def sensitive_configmap_values(resource: Resource) -> list[str]:
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     check = rule.params["check"]
     if check == "env":
-        found = k8s.pod_spec(resource)
+        found = workloads.pod_spec(resource, ctx)
         if found is None:
             return
         path, spec = found
