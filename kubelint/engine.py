@@ -218,6 +218,8 @@ class _Run:
             rule = _replace(rule, params=params)
             if hasattr(module, "check_resource"):
                 kinds = getattr(module, "KINDS", None)  # a template may name the only kinds it checks
+                if callable(kinds):  # ... or a function of the rule that returns them (None: every kind)
+                    kinds = kinds(rule)
                 resources = self.resources if kinds is None else [r for k in kinds for r in by_kind.get(k, ())]
                 for resource in resources:
                     for problem in module.check_resource(resource, rule, context):

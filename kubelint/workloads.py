@@ -26,27 +26,36 @@ class Coverage:
         self._pdbs_unindexed: dict[str | None, list[Resource]] = defaultdict(list)
         self._workloads_by_label: dict[tuple, list[Resource]] = defaultdict(list)
         self._scales: dict[int, tuple[int, int] | None] = {}
+        self._labels: dict[int, dict] = {}
         for resource in resources:
-            kind, group = resource.kind, resource.group
-            if kind == "PodDisruptionBudget" and group == "policy":
-                pair = _first_pair(k8s.get(resource.data, ("spec", "selector", "matchLabels")))
-                if pair is None:
-                    self._pdbs_unindexed[resource.namespace].append(resource)
-                else:
-                    self._pdbs[(resource.namespace,) + pair].append(resource)
-            elif kind == "Service" and group == "":
-                pair = _first_pair(k8s.get(resource.data, ("spec", "selector")))
-                if pair is not None:
-                    self._services[(resource.namespace,) + pair].append(resource)
-            elif kind == "HorizontalPodAutoscaler" and group == "autoscaling":
+            kind = resource.kind
+            if kind == "PodDisruptionBudget":
+                if resource.group == "policy":
+                    pair = _first_pair(k8s.get(resource.data, ("spec", "selector", "matchLabels")))
+                    if pair is None:
+                        self._pdbs_unindexed[resource.namespace].append(resource)
+                    else:
+                        self._pdbs[(resource.namespace,) + pair].append(resource)
+            elif kind == "Service":
+                if resource.group == "":
+                    pair = _first_pair(k8s.get(resource.data, ("spec", "selector")))
+                    if pair is not None:
+                        self._services[(resource.namespace,) + pair].append(resource)
+            elif kind == "HorizontalPodAutoscaler":
                 target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
-                if isinstance(target, dict) and isinstance(target.get("kind"), str) and \
-                        isinstance(target.get("name"), str):
+                if resource.group == "autoscaling" and isinstance(target, dict) and \
+                        isinstance(target.get("kind"), str) and isinstance(target.get("name"), str):
                     self.hpas[(resource.namespace, target["kind"], target["name"])] = resource
-            elif k8s.is_workload(resource):
+            elif kind in k8s.WORKLOAD_KINDS and k8s.is_workload(resource):
                 self.workloads[resource.namespace].append(resource)
-                for pair in _pairs(k8s.pod_template_labels(resource)):
+                labels = self._labels[id(resource)] = k8s.pod_template_labels(resource)
+                for pair in _pairs(labels):
                     self._workloads_by_label[(resource.namespace,) + pair].append(resource)
+
+    def labels(self, workload: Resource) -> dict:
+        """The pod template's labels of a workload (k8s.pod_template_labels), computed once."""
+        found = self._labels.get(id(workload))
+        return found if found is not None else k8s.pod_template_labels(workload)
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -56,14 +65,14 @@ class Coverage:
         return self.hpas.get((workload.namespace, workload.kind, workload.name))
 
     def pdbs_for(self, workload: Resource) -> list[Resource]:
-        labels = k8s.pod_template_labels(workload)
+        labels = self.labels(workload)
         namespace = workload.namespace
         candidates = [pdb for pair in _pairs(labels) for pdb in self._pdbs.get((namespace,) + pair, ())]
         candidates += self._pdbs_unindexed.get(namespace, ())
         return [pdb for pdb in candidates if pdb_selects(pdb, labels)]
 
     def services_for(self, workload: Resource) -> list[Resource]:
-        labels = k8s.pod_template_labels(workload)
+        labels = self.labels(workload)
         namespace = workload.namespace
         candidates = [s for pair in _pairs(labels) for s in self._services.get((namespace,) + pair, ())]
         return [s for s in candidates if k8s.map_selector_matches(k8s.get(s.data, ("spec", "selector")), labels)]
@@ -72,7 +81,7 @@ class Coverage:
         pair = _first_pair(k8s.get(pdb.data, ("spec", "selector", "matchLabels")))
         candidates = (self._workloads_by_label.get((pdb.namespace,) + pair, []) if pair is not None
                       else self.workloads.get(pdb.namespace, []))
-        return [w for w in candidates if pdb_selects(pdb, k8s.pod_template_labels(w))]
+        return [w for w in candidates if pdb_selects(pdb, self.labels(w))]
 
     def scale(self, workload: Resource) -> tuple[int, int] | None:
         """(fewest, most) replicas a replicated workload runs: its HorizontalPodAutoscaler's range

@@ -18,7 +18,12 @@ from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
-KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
+
+
+def KINDS(rule) -> frozenset[str]:  # noqa: N802
+    return {"single-replica": frozenset({"Deployment"}), "anti-affinity": SPREAD_KINDS,
+            "pdb-missing": BUDGET_KINDS, "hpa-replicas": BUDGET_KINDS,
+            "rolling-update": frozenset({"Deployment", "DaemonSet", "StatefulSet"})}[rule.params["check"]]
 
 SPREAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 BUDGET_KINDS = frozenset({"Deployment", "StatefulSet"})
@@ -72,7 +77,7 @@ def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
     if found is None:
         return
     path, spec = found
-    labels = k8s.pod_template_labels(resource)
+    labels = workloads.coverage(ctx).labels(resource)
     terms = []
     anti = k8s.get(spec, ("affinity", "podAntiAffinity"))
     if isinstance(anti, dict):
@@ -101,7 +106,7 @@ def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
 def _pdb_missing(resource: Resource, ctx) -> Iterator[Problem]:
     cover = workloads.coverage(ctx)
     scale = cover.scale(resource)
-    if scale is None or scale[1] < 2 or not k8s.pod_template_labels(resource):
+    if scale is None or scale[1] < 2 or not cover.labels(resource):
         return
     if cover.pdbs_for(resource):
         return

@@ -15,7 +15,10 @@ from kubelint import k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
-KINDS = frozenset({"CronJob", "Job"})
+
+
+def KINDS(rule) -> frozenset[str]:  # noqa: N802
+    return frozenset({"Job"}) if rule.params["check"] == "ttl" else frozenset({"CronJob"})
 
 #: Annotations of tools that delete the Jobs they run (Helm and Argo CD hooks).
 SELF_CLEANING = ("helm.sh/hook-delete-policy", "argocd.argoproj.io/hook-delete-policy")

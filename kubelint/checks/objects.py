@@ -12,6 +12,13 @@ from kubelint.model import Problem, Resource
 
 PARAMS = {"check": "", "types": ["NodePort"], "labels": ["app.kubernetes.io/name", "app.kubernetes.io/instance"]}
 
+
+
+def KINDS(rule) -> frozenset[str] | None:  # noqa: N802
+    return {"service-exposed": frozenset({"Service"}), "ingress-tls": frozenset({"Ingress"}),
+            "networkpolicy-missing": k8s.POD_SPEC_KINDS}.get(rule.params["check"])
+
+
 #: Kinds that hold no workload or configuration of their own: labels on them help no one.
 _UNLABELLED = frozenset({"Namespace", "List", "CustomResourceDefinition"})
 

@@ -23,8 +23,11 @@ from kubelint import k8s, workloads
 from kubelint.model import Path, Problem, Resource, Severity, format_path
 
 PARAMS = {"control": ""}
-#: Kinds with a pod spec, and Namespaces (their Pod Security labels)
-KINDS = k8s.POD_SPEC_KINDS | {"Namespace"}
+
+
+def KINDS(rule) -> frozenset[str]:  # noqa: N802 (the engine's name for "which kinds to check")
+    """Namespaces for their labels; otherwise the kinds with a pod spec."""
+    return frozenset({"Namespace"}) if rule.params["control"] == "namespace-labels" else k8s.POD_SPEC_KINDS
 
 LEVELS = ("privileged", "baseline", "restricted")
 MODES = (("enforce", Severity.ERROR), ("warn", Severity.WARNING), ("audit", Severity.INFO))

@@ -16,7 +16,10 @@ from kubelint import k8s, workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
-KINDS = k8s.POD_SPEC_KINDS | {"ConfigMap"}
+
+
+def KINDS(rule) -> frozenset[str]:  # noqa: N802
+    return frozenset({"ConfigMap"}) if rule.params["check"] == "configmap" else k8s.POD_SPEC_KINDS
 
 SECRET_NAME = re.compile(
     r"(?:^|[_.-])(?:PASSWORD|PASSWD|PASS|PWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|"
@@ -39,8 +42,13 @@ def secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
+_ANY_SHAPE = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in TOKEN_SHAPES), re.IGNORECASE)
+
+
 def token_shape(value: str) -> str | None:
     """What well-known credential the value looks like, or None."""
+    if not _ANY_SHAPE.search(value):  # one pass over the value for the common case: nothing
+        return None
     for description, pattern in TOKEN_SHAPES:
         if pattern.search(value):
             return description
