@@ -111,7 +111,8 @@ def _pdb_missing(resource: Resource, ctx) -> Iterator[Problem]:
     if cover.pdbs_for(resource):
         return
     count = f"{scale[1]} replicas" if scale[0] == scale[1] else f"up to {scale[1]} replicas"
-    yield Problem(("metadata", "name"), f"{_kind_name(resource)} runs {count} but no PodDisruptionBudget in the input selects its "
+    yield Problem(("metadata", "name"),
+                  f"{_kind_name(resource)} runs {count} but no PodDisruptionBudget in the input selects its "
                   "pods: a node drain or cluster upgrade may evict all of them at once",
                   hint="add a PodDisruptionBudget (policy/v1) with maxUnavailable: 1 and a selector matching "
                        "the pod labels")

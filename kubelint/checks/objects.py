@@ -64,7 +64,8 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
         policies = _policies(ctx).get(resource.namespace, [])
         labels = k8s.pod_template_labels(resource)
         if not any(k8s.label_selector_matches(p, labels) for p in policies):
-            yield Problem(("metadata", "name"), f"no NetworkPolicy in the input selects the pods of {resource.kind} {resource.name}: "
+            yield Problem(("metadata", "name"),
+                          f"no NetworkPolicy in the input selects the pods of {resource.kind} {resource.name}: "
                           "they accept traffic from every pod of the cluster",
                           hint="add a NetworkPolicy for the namespace (a default-deny policy with podSelector: {}, "
                                "and policies that allow the expected traffic)")

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterator
 
 from kubelint import k8s, workloads

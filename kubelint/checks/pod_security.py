@@ -178,8 +178,10 @@ class Pod:
         """The pod's securityContext and each container's, with their paths and who they belong to."""
         found = self.__dict__.get("_contexts")
         if found is None:
-            found = self.__dict__["_contexts"] = [(self.path + ("securityContext",), self.security_context, "the pod")] + [
-                (path + ("securityContext",), context, _name(container)) for path, container, context in self.containers()]
+            found = [(self.path + ("securityContext",), self.security_context, "the pod")]
+            found += [(path + ("securityContext",), context, _name(container))
+                      for path, container, context in self.containers()]
+            self.__dict__["_contexts"] = found
         return found
 
 

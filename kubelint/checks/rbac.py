@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}
