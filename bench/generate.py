@@ -1,8 +1,9 @@
 """Generate realistic N-document bundles for benchmarks.
 
-Each "app unit" is nine documents that reference each other correctly
+Each "app unit" is ten documents that reference each other correctly
 (Deployment, Service, ConfigMap, Secret, PersistentVolumeClaim, StatefulSet
-with its headless Service, Ingress, HorizontalPodAutoscaler), so a correct
+with its headless Service, Ingress, HorizontalPodAutoscaler,
+PodDisruptionBudget) and follow the default best-practice rules, so a correct
 linter reports nothing on the whole bundle.
 
 Usage: python bench/generate.py N > bundle.yaml
@@ -41,11 +42,19 @@ spec:
         prometheus.io/scrape: "true"
     spec:
       serviceAccountName: default
+      automountServiceAccountToken: false
       securityContext:
         runAsNonRoot: true
         runAsUser: 10001
         seccompProfile:
           type: RuntimeDefault
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: web-{i}
       containers:
         - name: web
           image: registry.example.com/shop/web:1.{i}.0
@@ -181,12 +190,27 @@ spec:
         app.kubernetes.io/name: db-{i}
     spec:
       terminationGracePeriodSeconds: 30
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 999
+        fsGroup: 999
+        seccompProfile:
+          type: RuntimeDefault
       containers:
         - name: postgres
           image: postgres:16.4
           ports:
             - name: pg
               containerPort: 5432
+          readinessProbe:
+            exec:
+              command: ["pg_isready", "-U", "postgres"]
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
           env:
             - name: PGDATA
               value: /var/lib/postgresql/data/pgdata
@@ -247,6 +271,17 @@ spec:
         target:
           type: Utilization
           averageUtilization: 70
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web-{i}
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web-{i}
 """
 
 DOCS_PER_UNIT = UNIT.count("\n---\n") + 1

@@ -69,6 +69,15 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-color", action="store_true", help="never colour the output")
     command.add_argument("--max-file-size", type=int, default=64, metavar="MIB",
                          help="skip files larger than this, with a finding (default: 64)")
+    command.add_argument("--pod-security", metavar="LEVEL", choices=("privileged", "baseline", "restricted"),
+                         help="Pod Security level enforced where no Namespace of the input has a "
+                              "pod-security.kubernetes.io/enforce label (its violations are errors)")
+    command.add_argument("--baseline", metavar="FILE", help="report only findings that FILE (written by "
+                         "--write-baseline) does not record")
+    command.add_argument("--write-baseline", metavar="FILE", help="record every current finding in FILE and "
+                         "exit 0: adopt kubelint on an existing repository, then check with --baseline FILE")
+    command.add_argument("--report-unused-suppressions", action="store_true",
+                         help="report suppressions (annotations, comments, baseline entries) that silence nothing")
     command.add_argument("--config", metavar="FILE", help="configuration file (default: .kubelint.yaml or "
                          "[tool.kubelint] in pyproject.toml, found upward from the working directory)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -142,6 +151,9 @@ def options_from_args(args):
     if args.max_file_size <= 0:
         raise ConfigError("--max-file-size must be a positive number of MiB")
     namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
+    pod_security = dict(config.pod_security)
+    if args.pod_security:
+        pod_security["enforce"] = args.pod_security
     from kubelint.schedule import command as schedule_command
 
     nodes, scheduler_config = schedule_command.options(args, config)
@@ -150,10 +162,13 @@ def options_from_args(args):
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
-                   external=list(config.external), root=config.root, extra=dict(config.extra))
+                   external=list(config.external), root=config.root, extra=dict(config.extra),
+                   pod_security=pod_security, baseline=args.baseline or config.baseline,
+                   report_unused_suppressions=args.report_unused_suppressions or config.report_unused_suppressions)
 
 
 def run_check(args) -> int:
+    from kubelint.baseline import BaselineError
     from kubelint.engine import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
@@ -166,10 +181,14 @@ def run_check(args) -> int:
         if not os.path.exists(crd_path):
             raise ConfigError(f"--crds {crd_path}: no such file or folder")
     options = options_from_args(args)
+    if args.write_baseline:
+        options.baseline, options.write_baseline = args.write_baseline, True  # record everything there is now
     try:
         result = check(args.paths, options=options)
-    except UsageError as exc:
+    except (UsageError, BaselineError) as exc:
         raise ConfigError(str(exc)) from None
+    if args.write_baseline:
+        return write_baseline(args.write_baseline, result)
     color = (args.output is None and args.format == "text" and not args.no_color
              and "NO_COLOR" not in os.environ and sys.stdout.isatty())
     width = os.get_terminal_size().columns if color else 100
@@ -180,6 +199,18 @@ def run_check(args) -> int:
         return EXIT_OK
     threshold = Severity.parse(args.fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def write_baseline(path: str, result) -> int:
+    from kubelint import baseline
+
+    text, count = baseline.render(result.findings, path)
+    write_output(text, path)
+    rules = len({f.rule for f in result.findings})
+    print(f"Wrote {path}: {count} finding{'s' if count != 1 else ''} of {rules} rule{'s' if rules != 1 else ''} "
+          f"accepted. Check with --baseline {path} (or `baseline: {path}` in .kubelint.yaml) to report only new "
+          "findings.")
+    return EXIT_OK
 
 
 def write_output(text: str, output: str | None) -> None:

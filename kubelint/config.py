@@ -33,6 +33,9 @@ class Config:
     crds: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
     rules: dict[str, dict] = field(default_factory=dict)
+    pod_security: dict[str, str] = field(default_factory=dict)
+    baseline: str | None = None
+    report_unused_suppressions: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -51,6 +54,10 @@ KEYS: dict[str, str] = {
     "crds": "a list of files or folders with CustomResourceDefinitions",
     "external": "a list of objects that exist in the cluster, like Secret/*/tls-*",
     "rules": "a mapping of rule id to its parameters",
+    "pod-security": "the Pod Security level enforced where no Namespace label says (privileged, baseline, "
+                    "restricted), or a mapping of enforce, warn, audit (levels) and version",
+    "baseline": "a baseline file written by --write-baseline, relative to the configuration file",
+    "report-unused-suppressions": "true or false: report suppressions that silence nothing",
 }
 #: keys that later parts of kubelint read from ``Config.extra`` (scheduler, baseline ...)
 EXTRA_KEYS: dict[str, str] = {
@@ -188,6 +195,21 @@ def parse_config(raw: dict, path: Path) -> Config:
                     raise ConfigError(f"{path}: rules.{rule_id}: unknown parameter(s) {', '.join(unknown)}; "
                                       f"known: {', '.join(sorted(allowed)) or 'none'}")
                 config.rules[rule_id] = dict(params)
+        elif key == "pod-security":
+            from kubelint.checks.pod_security import parse_setting
+
+            try:
+                config.pod_security = parse_setting(value)
+            except ValueError as exc:
+                raise ConfigError(f"{path}: pod-security: {exc}") from None
+        elif key == "baseline":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{path}: baseline must be {KEYS[key]}")
+            config.baseline = str(path.parent / value)
+        elif key == "report-unused-suppressions":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: report-unused-suppressions must be true or false")
+            config.report_unused_suppressions = value
     return config
 
 

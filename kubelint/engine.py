@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from kubelint import k8s
+from kubelint import k8s, suppress
 from kubelint.checks import Context, template
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
@@ -31,6 +31,8 @@ class RunResult:
     resources: list[Resource] = field(default_factory=list)
     kube_version: str = ""
     elapsed: float = 0.0
+    #: findings silenced by annotations, comments or the baseline (kubelint/suppress.py)
+    suppressed: int = 0
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
@@ -46,10 +48,14 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     options = options or Options()
     version = normalise_version(options.kube_version)
     runner = _Run(options, load_bundle(version), load_rules())
+    if options.baseline and not options.write_baseline:
+        from kubelint.baseline import Baseline
+
+        runner.baseline = Baseline(options.baseline)  # BaselineError: a usage error
     sources: list[Source] = []
     if text is not None:
         sources.append(Source(name, text))
-    files = discover(list(paths), exclude=options.excluded) if paths else []
+    files = discover(list(paths), exclude=_excluding_baseline(options)) if paths else []
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
         from kubelint.schedule.nodepool import node_files
 
@@ -68,7 +74,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     runner.run_checks()
     findings = runner.finish()
     return RunResult(findings, files=len(sources), documents=runner.document_count, resources=runner.resources,
-                     kube_version=version, elapsed=time.perf_counter() - started)
+                     kube_version=version, elapsed=time.perf_counter() - started, suppressed=runner.suppressed)
 
 
 class _Run:
@@ -89,6 +95,8 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
+        self.baseline = None  # a kubelint.baseline.Baseline
+        self.suppressed = 0
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -104,7 +112,8 @@ class _Run:
             self.parsed.append(document)
             for problem in document.problems:
                 rule = self.rules[problem.rule]
-                self._emit(Finding(problem.rule, problem.severity or rule.severity, problem.message,
+                severity = rule.severity if problem.severity is None else problem.severity
+                self._emit(Finding(problem.rule, severity, problem.message,
                                    source.name, problem.line, problem.column, path=format_path(problem.path),
                                    hint=problem.hint))
             found, problems = resource_loader.extract(document.document)
@@ -205,6 +214,9 @@ class _Run:
 
     def run_checks(self) -> None:
         context = Context(self.resources, self.bundle, self.crds, self.options)
+        by_kind: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            by_kind.setdefault(resource.kind, []).append(resource)
         for rule in self.rules.values():
             if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
                 continue
@@ -212,7 +224,11 @@ class _Run:
             params = {**getattr(module, "PARAMS", {}), **rule.params, **self.options.rule_params.get(rule.id, {})}
             rule = _replace(rule, params=params)
             if hasattr(module, "check_resource"):
-                for resource in self.resources:
+                kinds = getattr(module, "KINDS", None)  # a template may name the only kinds it checks
+                if callable(kinds):  # ... or a function of the rule that returns them (None: every kind)
+                    kinds = kinds(rule)
+                resources = self.resources if kinds is None else [r for k in kinds for r in by_kind.get(k, ())]
+                for resource in resources:
                     for problem in module.check_resource(resource, rule, context):
                         self.pending.append((resource.document, resource, problem, rule.id))
             if hasattr(module, "check_run"):
@@ -239,6 +255,8 @@ class _Run:
             if override is not None and override != finding.severity:
                 finding = _replace(finding, severity=override)
             out.append(finding)
+        out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
+                                              options=self.options, baseline=self.baseline)
         if out:
             redactor = _Redactor(_sensitive_values(self.resources))
             lines = _SourceLines(self.sources)
@@ -252,7 +270,8 @@ class _Run:
         base = resource.path if resource is not None else ()
         position = document.positions().locate(base + problem.path, problem.at_key)
         line, column = position if position else (document.start_line + 1, 1)
-        return Finding(rule_id, problem.severity or rule.severity, problem.message, document.source.name,
+        severity = rule.severity if problem.severity is None else problem.severity  # INFO is 0: not `or`
+        return Finding(rule_id, severity, problem.message, document.source.name,
                        line, column, resource.ref if resource is not None else None,
                        format_path(problem.path), problem.hint)
 
@@ -275,6 +294,16 @@ class _Run:
                                    item.column, path=format_path(item.path),
                                    hint=f"quote it ({quoted}) if you mean the string, or write the value "
                                         "unambiguously"))
+
+
+def _excluding_baseline(options: Options):
+    """options.excluded, and the baseline file, which is JSON but no manifest."""
+    if not options.baseline:
+        return options.excluded
+    import os
+
+    baseline = os.path.abspath(options.baseline)
+    return lambda path, named=None: os.path.abspath(path) == baseline or options.excluded(path, named)
 
 
 def _replace(finding: Finding, **changes) -> Finding:
@@ -303,6 +332,8 @@ def _sensitive_values(resources: list[Resource]) -> set[str]:
     """Values that must never be printed: Secret data, env values, annotation values."""
     import base64
 
+    from kubelint.checks.secrets import sensitive_configmap_values
+
     values: set[str] = set()
 
     def add(value, minimum: int) -> None:
@@ -327,15 +358,19 @@ def _sensitive_values(resources: list[Resource]) -> set[str]:
                                 pass
         annotations = k8s.get(data, ("metadata", "annotations"))
         if isinstance(annotations, dict):
-            for value in annotations.values():
-                add(value, _MIN_OTHER)
+            for key, value in annotations.items():
+                if not str(key).startswith("kubelint.io/"):  # kubelint's own (rule ids, reasons) are not secret
+                    add(value, _MIN_OTHER)
+        for value in sensitive_configmap_values(resource):
+            add(value, _MIN_SECRET)
         found = k8s.pod_spec(resource)
         if found is not None:
             path, spec = found
             template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
             if isinstance(template_annotations, dict):
-                for value in template_annotations.values():
-                    add(value, _MIN_OTHER)
+                for key, value in template_annotations.items():
+                    if not str(key).startswith("kubelint.io/"):
+                        add(value, _MIN_OTHER)
             for _, container in k8s.containers(spec, path):
                 env = container.get("env")
                 if isinstance(env, list):

@@ -26,6 +26,7 @@ POD_SPEC_PATHS: dict[str, Path] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"}
+POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
@@ -174,3 +175,98 @@ def name_validator(group: str, kind: str):
     if group == "rbac.authorization.k8s.io":
         return "path segment", path_segment_errors
     return "DNS-1123 subdomain", dns1123_subdomain_errors
+
+
+# --- workloads and label selectors ------------------------------------------------------------
+# A minimal selector matcher for the best-practice rules (which PodDisruptionBudget, Service or
+# HorizontalPodAutoscaler covers which workload). The reference checks build a richer graph in
+# kubelint/graph.py; both follow the semantics below and can be unified.
+
+#: Kinds whose pods are replicas of one template, with a spec.replicas field (default 1).
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+
+
+def is_workload(resource: Resource) -> bool:
+    """A built-in kind that runs pods from a pod spec (Pod, Deployment, CronJob ...)."""
+    return resource.kind in WORKLOAD_KINDS and resource.group in ("", "apps", "batch")
+
+
+def pod_template_labels(resource: Resource) -> dict:
+    """The labels its pods get: the pod template's labels (a Pod's own labels)."""
+    if resource.kind == "Pod":
+        labels = get(resource.data, ("metadata", "labels"))
+    else:
+        path = pod_template_metadata_path(resource)
+        labels = get(resource.data, path + ("labels",)) if path else None
+    return labels if isinstance(labels, dict) else {}
+
+
+def replicas(resource: Resource) -> int | None:
+    """spec.replicas of a replicated workload (the API server defaults it to 1), else None."""
+    if resource.kind not in REPLICATED_KINDS or resource.group not in ("", "apps"):
+        return None
+    value = get(resource.data, ("spec", "replicas"), 1)
+    if value is None:
+        return 1
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def label_selector_matches(selector: Any, labels: dict) -> bool:
+    """Whether a metav1.LabelSelector selects ``labels``.
+
+    As LabelSelectorAsSelector (k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go) does: matchLabels
+    and every matchExpression must hold; an empty selector ``{}`` selects everything, a missing
+    (None) selector nothing. ``NotIn`` and ``DoesNotExist`` hold when the key is absent. A
+    malformed selector (which the API server would reject) selects nothing.
+    """
+    if not isinstance(selector, dict):
+        return False
+    match_labels = selector.get("matchLabels") or {}
+    if not isinstance(match_labels, dict):
+        return False
+    for key, value in match_labels.items():
+        if labels.get(key) != value:
+            return False
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(expressions, list):
+        return False
+    for expression in expressions:
+        if not isinstance(expression, dict):
+            return False
+        key, operator = expression.get("key"), expression.get("operator")
+        values = expression.get("values") or []
+        if not isinstance(values, list):
+            return False
+        if operator == "In":
+            if key not in labels or labels[key] not in values:
+                return False
+        elif operator == "NotIn":
+            if key in labels and labels[key] in values:
+                return False
+        elif operator == "Exists":
+            if key not in labels:
+                return False
+        elif operator == "DoesNotExist":
+            if key in labels:
+                return False
+        else:
+            return False
+    return True
+
+
+def map_selector_matches(selector: Any, labels: dict) -> bool:
+    """Whether a plain map selector (Service spec.selector) selects ``labels``: every pair must
+    match; an empty or missing map selects nothing (a Service without selector)."""
+    if not isinstance(selector, dict) or not selector:
+        return False
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+def namespace_labels(resources: list[Resource]) -> dict[str, dict]:
+    """The labels of each Namespace object in the input, by name."""
+    out: dict[str, dict] = {}
+    for resource in resources:
+        if resource.kind == "Namespace" and resource.group == "" and resource.name:
+            labels = get(resource.data, ("metadata", "labels"))
+            out[resource.name] = labels if isinstance(labels, dict) else {}
+    return out

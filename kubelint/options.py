@@ -33,6 +33,16 @@ class Options:
     nodes: list[str] = field(default_factory=list)
     #: a KubeSchedulerConfiguration file for the dry-run (--scheduler-config)
     scheduler_config: str | None = None
+    #: Pod Security Standards for namespaces without labels: {"enforce"|"warn"|"audit": level,
+    #: "version": "latest"|"v1.NN"} (see kubelint/checks/pod_security.py)
+    pod_security: dict = field(default_factory=dict)
+    #: a baseline file (kubelint/baseline.py): the findings it records are not reported; it is never
+    #: linted itself when a folder holding it is walked
+    baseline: str | None = None
+    #: the baseline file is about to be (re)written: report everything, do not read it
+    write_baseline: bool = False
+    #: report suppressions (annotations, comments, baseline entries) that suppressed nothing
+    report_unused_suppressions: bool = False
 
     def rule_enabled(self, rule) -> bool:
         if any(_matches(rule.id, pattern) for pattern in self.ignore):

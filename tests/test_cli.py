@@ -117,7 +117,7 @@ def test_folders_are_walked_recursively(tmp_path):
     (tmp_path / "a" / "top.json").write_text(json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
                                                          "metadata": {"name": "x"}}))
     (tmp_path / "a" / "notes.txt").write_text("not yaml: [")
-    completed = run_cli("check", str(tmp_path), "--format", "json")
+    completed = run_cli("check", str(tmp_path), "--format", "json", "--select", "yaml,schema")
     report = json.loads(completed.stdout)
     assert report["summary"]["files"] == 2
     assert [f["rule"] for f in report["findings"]] == ["schema-type"]
@@ -126,7 +126,7 @@ def test_folders_are_walked_recursively(tmp_path):
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     (tmp_path / "1-broken.yaml").write_text("a: [unclosed\n")
     (tmp_path / "2-invalid.yaml").write_text(INVALID)
-    report = json.loads(run_cli("check", str(tmp_path), "--format", "json").stdout)
+    report = json.loads(run_cli("check", str(tmp_path), "--format", "json", "--select", "yaml,schema").stdout)
     assert [f["rule"] for f in report["findings"]] == ["yaml-syntax", "schema-type"]
 
 

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from conftest import by_rule, lint
+from conftest import by_rule
+from conftest import lint_core as lint
 from kubelint.load.exact import parse_exact
 from kubelint.load.reader import read_documents, split_documents
 from kubelint.load.scalars import resolve_plain

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import by_rule, lint
+from conftest import by_rule
+from conftest import lint_core as lint
 from kubelint.model import Severity
 
 POD = """apiVersion: v1

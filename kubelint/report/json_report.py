@@ -4,7 +4,8 @@
    "findings": [{"rule", "severity", "message", "file", "line", "column",
                  "resource": {"apiVersion", "kind", "namespace", "name"} | null,
                  "path", "hint"}],
-   "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "elapsedSeconds"}}``
+   "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "suppressed",
+               "elapsedSeconds"}}``
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def summary(result) -> dict:
         "errors": counts[Severity.ERROR],
         "warnings": counts[Severity.WARNING],
         "infos": counts[Severity.INFO],
+        "suppressed": getattr(result, "suppressed", 0),
         "elapsedSeconds": round(result.elapsed, 3),
     }
 

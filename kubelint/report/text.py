@@ -80,6 +80,8 @@ def _summary_line(result) -> str:
     scope = (f"{counts['files']} file{'s' if counts['files'] != 1 else ''}, "
              f"{counts['resources']} resource{'s' if counts['resources'] != 1 else ''}, "
              f"Kubernetes {result.kube_version}, {result.elapsed:.2f}s")
+    if counts.get("suppressed"):
+        scope += f"; {counts['suppressed']} suppressed"
     if not parts:
         return f"All checks passed ({scope})"
     return f"Found {', '.join(parts)} ({scope})"
