@@ -142,7 +142,7 @@ def options_from_args(args):
     except UnknownVersion as exc:
         raise ConfigError(str(exc)) from None
     rules = load_rules()
-    select, ignore = _split(args.select), _split(args.ignore)
+    select, ignore = _split(getattr(args, "select", [])), _split(getattr(args, "ignore", []))
     for pattern in select + ignore:
         try:
             config_module.check_rule_pattern(pattern, rules, "--select/--ignore")
@@ -152,7 +152,7 @@ def options_from_args(args):
         raise ConfigError("--max-file-size must be a positive number of MiB")
     namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
     pod_security = dict(config.pod_security)
-    if args.pod_security:
+    if getattr(args, "pod_security", None):  # `kubelint schedule` has no such option
         pod_security["enforce"] = args.pod_security
     from kubelint.schedule import command as schedule_command
 
@@ -163,8 +163,9 @@ def options_from_args(args):
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
                    external=list(config.external), root=config.root, extra=dict(config.extra),
-                   pod_security=pod_security, baseline=args.baseline or config.baseline,
-                   report_unused_suppressions=args.report_unused_suppressions or config.report_unused_suppressions)
+                   pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
+                   report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
+                                               or config.report_unused_suppressions))
 
 
 def run_check(args) -> int:

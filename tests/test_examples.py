@@ -31,7 +31,10 @@ def test_broken_example_reports_each_listed_defect_at_its_line(path: Path):
     expected = sorted((line, rule) for line, rule, _ in parse_expectations(path.read_text()))
     assert expected, f"{path} lists no defects"
     findings = check([str(path)], options=Options()).findings
-    assert sorted((f.line, f.rule) for f in findings) == expected
+    # Each file shows the defects of some rules: those rules report exactly the marked lines.
+    # Other rules (a best-practice rule on a file about API validation) may report more.
+    shown = {rule for _, rule in expected}
+    assert sorted((f.line, f.rule) for f in findings if f.rule in shown) == expected
 
 
 def test_broken_folder_named_explicitly_is_checked():

@@ -164,7 +164,7 @@ def test_invalid_inventory_gets_precise_findings(tmp_path):
                      "apiVersion: v1\nkind: Node\nmetadata: {name: general-1}\n")
     app = tmp_path / "app.yaml"
     app.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x:1}]\n")
-    result = check([str(app)], options=Options(nodes=[str(nodes)]))
+    result = check([str(app)], options=Options(nodes=[str(nodes)], select=["inventory", "schema"]))
     found = sorted((f.rule, f.line) for f in result.findings)
     assert found == [("inventory-invalid", 11), ("inventory-invalid", 11),   # declared twice; no allocatable
                      ("schema-format", 7),                                   # memory: 8GB is no quantity
