@@ -97,7 +97,8 @@ class _Run:
             self.parsed.append(document)
             for problem in document.problems:
                 rule = self.rules[problem.rule]
-                self._emit(Finding(problem.rule, problem.severity or rule.severity, problem.message,
+                severity = rule.severity if problem.severity is None else problem.severity
+                self._emit(Finding(problem.rule, severity, problem.message,
                                    source.name, problem.line, problem.column, path=format_path(problem.path),
                                    hint=problem.hint))
             found, problems = resource_loader.extract(document.document)
@@ -245,7 +246,8 @@ class _Run:
         base = resource.path if resource is not None else ()
         position = document.positions().locate(base + problem.path, problem.at_key)
         line, column = position if position else (document.start_line + 1, 1)
-        return Finding(rule_id, problem.severity or rule.severity, problem.message, document.source.name,
+        severity = rule.severity if problem.severity is None else problem.severity  # INFO is 0: falsy
+        return Finding(rule_id, severity, problem.message, document.source.name,
                        line, column, resource.ref if resource is not None else None,
                        format_path(problem.path), problem.hint)
 

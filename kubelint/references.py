@@ -1,0 +1,283 @@
+"""Every reference by name from one object to another, with the path of the field that names it.
+
+The fields follow the API types (k8s.io/api/core/v1 PodSpec, Volume, EnvVarSource,
+EnvFromSource; networking/v1 IngressSpec; rbac/v1 RoleBinding; autoscaling/v2
+CrossVersionObjectReference; admissionregistration/v1 ServiceReference ...). Namespaced
+targets live in the referring object's namespace: no reference crosses namespaces except
+the RBAC subjects and the webhook Services that name one explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+from kubelint import k8s
+from kubelint.model import Path, Resource, Severity
+
+if TYPE_CHECKING:
+    from kubelint.graph import Graph
+
+from kubelint.graph import ENV_READERS, VOLUME_READERS, Reference, canonical_group, group_of, integer, text
+
+PODS_REJECTED = "the pods are rejected at admission and never created"
+PENDING = "the pod stays Pending"
+#: volume sources that name a Secret of the pod's namespace: (field, name field)
+SECRET_VOLUME_REFS = (("csi", ("nodePublishSecretRef", "name")), ("cephfs", ("secretRef", "name")),
+                      ("rbd", ("secretRef", "name")), ("flexVolume", ("secretRef", "name")),
+                      ("iscsi", ("secretRef", "name")), ("scaleIO", ("secretRef", "name")),
+                      ("storageos", ("secretRef", "name")), ("azureFile", ("secretName",)))
+
+
+def extract(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+    kind, group = resource.kind, canonical_group(resource.group, resource.kind)
+    template = graph.template(resource)
+    if template is not None:
+        yield from pod_references(resource, template.spec_path, template.spec)
+    if group == "apps" and kind == "StatefulSet":
+        yield from _statefulset(resource)
+    elif group == "" and kind == "PersistentVolumeClaim":
+        yield from _storage_class(resource, ("spec",), resource.data.get("spec"), "the claim stays Pending")
+    elif group == "networking.k8s.io" and kind == "Ingress":
+        yield from _ingress(resource)
+    elif group == "" and kind == "ServiceAccount":
+        yield from _service_account(resource)
+    elif group == "rbac.authorization.k8s.io" and kind in ("RoleBinding", "ClusterRoleBinding"):
+        yield from _binding(resource, graph)
+    elif group == "autoscaling" and kind == "HorizontalPodAutoscaler":
+        yield from _hpa(resource)
+    elif group == "apiregistration.k8s.io" and kind == "APIService":
+        yield from _service_ref(resource, ("spec", "service"), "APIService",
+                                "requests to the API it serves fail (503)")
+    elif group == "admissionregistration.k8s.io" and kind in ("ValidatingWebhookConfiguration",
+                                                              "MutatingWebhookConfiguration"):
+        webhooks = resource.data.get("webhooks")
+        for index, webhook in enumerate(webhooks if isinstance(webhooks, list) else []):
+            if isinstance(webhook, dict):
+                fail = webhook.get("failurePolicy", "Fail") == "Fail"
+                effect = ("every request it intercepts is rejected (failurePolicy: Fail)" if fail
+                          else "the webhook is skipped")
+                yield from _service_ref(resource, ("webhooks", index, "clientConfig", "service"),
+                                        f'webhook "{webhook.get("name")}"', effect)
+    elif group == "apiextensions.k8s.io" and kind == "CustomResourceDefinition":
+        yield from _service_ref(resource, ("spec", "conversion", "webhook", "clientConfig", "service"),
+                                "conversion webhook", "reading the custom resources in other versions fails")
+
+
+def pod_references(resource: Resource, spec_path: Path, spec: dict) -> Iterator[Reference]:
+    ns = resource.namespace
+    for field_name in ("serviceAccountName", "serviceAccount"):
+        name = text(spec.get(field_name))
+        if name:
+            yield Reference(resource, spec_path + (field_name,), "ServiceAccount", name, ns,
+                            effect=_rejected(resource, "ServiceAccount admission"))
+            break
+    name = text(spec.get("priorityClassName"))
+    if name:
+        yield Reference(resource, spec_path + ("priorityClassName",), "PriorityClass", name, None,
+                        group="scheduling.k8s.io", effect=_rejected(resource, "Priority admission plugin"))
+    for index, item in enumerate(_list(spec.get("imagePullSecrets"))):
+        if isinstance(item, dict) and text(item.get("name")):
+            yield Reference(resource, spec_path + ("imagePullSecrets", index, "name"), "Secret", item["name"], ns,
+                            via="imagePullSecrets", severity=Severity.WARNING,
+                            effect="images from a private registry fail to pull (ImagePullBackOff)")
+    for index, volume in enumerate(_list(spec.get("volumes"))):
+        if isinstance(volume, dict):
+            yield from _volume(resource, spec_path + ("volumes", index), volume)
+    for path, container in k8s.containers(spec, spec_path):
+        yield from _container(resource, path, container)
+
+
+def _rejected(resource: Resource, plugin: str) -> str:
+    if resource.kind == "Pod":
+        return f"the {plugin} rejects the Pod"
+    return f"the {plugin} rejects the pods: none are created"
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _volume(resource: Resource, path: Path, volume: dict) -> Iterator[Reference]:
+    ns = resource.namespace
+    name = volume.get("name")
+    via = f'volume "{name}"'
+    source = volume.get("configMap")
+    if isinstance(source, dict) and text(source.get("name")):
+        yield from _with_items(resource, path + ("configMap",), source, "ConfigMap", source["name"], via)
+    source = volume.get("secret")
+    if isinstance(source, dict) and text(source.get("secretName")):
+        yield from _with_items(resource, path + ("secret",), source, "Secret", source["secretName"], via,
+                               name_field="secretName")
+    projected = volume.get("projected")
+    if isinstance(projected, dict):
+        for index, item in enumerate(_list(projected.get("sources"))):
+            if not isinstance(item, dict):
+                continue
+            for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                source = item.get(field_name)
+                if isinstance(source, dict) and text(source.get("name")):
+                    yield from _with_items(resource, path + ("projected", "sources", index, field_name), source,
+                                           kind, source["name"], f"projected {via}")
+    claim = volume.get("persistentVolumeClaim")
+    if isinstance(claim, dict) and text(claim.get("claimName")):
+        yield Reference(resource, path + ("persistentVolumeClaim", "claimName"), "PersistentVolumeClaim",
+                        claim["claimName"], ns, via=via, effect=PENDING if resource.kind == "Pod" else
+                        "its pods stay Pending")
+    ephemeral = k8s.get(volume, ("ephemeral", "volumeClaimTemplate", "spec"))
+    if isinstance(ephemeral, dict):
+        yield from _storage_class(resource, path + ("ephemeral", "volumeClaimTemplate", "spec"), ephemeral,
+                                  "its pods stay Pending")
+    for field_name, name_path in SECRET_VOLUME_REFS:
+        source = volume.get(field_name)
+        secret = text(k8s.get(source, name_path)) if isinstance(source, dict) else None
+        if secret:
+            yield Reference(resource, path + (field_name,) + name_path, "Secret", secret, ns, via=via,
+                            effect=VOLUME_READERS)
+
+
+def _with_items(resource: Resource, path: Path, source: dict, kind: str, name: str, via: str,
+                name_field: str = "name") -> Iterator[Reference]:
+    optional = source.get("optional") is True
+    yield Reference(resource, path + (name_field,), kind, name, resource.namespace, via=via, optional=optional,
+                    effect=VOLUME_READERS)
+    for index, item in enumerate(_list(source.get("items"))):
+        if isinstance(item, dict) and text(item.get("key")):
+            yield Reference(resource, path + (name_field,), kind, name, resource.namespace, via=via,
+                            optional=optional, key=item["key"], key_path=path + ("items", index, "key"),
+                            effect=VOLUME_READERS)
+
+
+def _container(resource: Resource, path: Path, container: dict) -> Iterator[Reference]:
+    ns = resource.namespace
+    for index, env in enumerate(_list(container.get("env"))):
+        value_from = env.get("valueFrom") if isinstance(env, dict) else None
+        if not isinstance(value_from, dict):
+            continue
+        for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+            ref = value_from.get(field_name)
+            if isinstance(ref, dict) and text(ref.get("name")):
+                ref_path = path + ("env", index, "valueFrom", field_name)
+                key = text(ref.get("key"))
+                yield Reference(resource, ref_path + ("name",), kind, ref["name"], ns,
+                                via=f"env {env.get('name')}", optional=ref.get("optional") is True,
+                                key=key, key_path=ref_path + ("key",) if key else None, env_key=True,
+                                effect=ENV_READERS)
+    for index, env_from in enumerate(_list(container.get("envFrom"))):
+        if not isinstance(env_from, dict):
+            continue
+        for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+            ref = env_from.get(field_name)
+            if isinstance(ref, dict) and text(ref.get("name")):
+                yield Reference(resource, path + ("envFrom", index, field_name, "name"), kind, ref["name"], ns,
+                                via="envFrom", optional=ref.get("optional") is True, effect=ENV_READERS)
+
+
+def _storage_class(resource: Resource, path: Path, spec: Any, effect: str) -> Iterator[Reference]:
+    if not isinstance(spec, dict):
+        return
+    name = text(spec.get("storageClassName"))
+    if name:
+        yield Reference(resource, path + ("storageClassName",), "StorageClass", name, None, group="storage.k8s.io",
+                        effect=effect)
+    elif resource.kind == "PersistentVolumeClaim" and "storageClassName" not in spec:
+        annotation = k8s.get(resource.data, ("metadata", "annotations", "volume.beta.kubernetes.io/storage-class"))
+        if text(annotation):
+            yield Reference(resource, ("metadata", "annotations", "volume.beta.kubernetes.io/storage-class"),
+                            "StorageClass", annotation, None, group="storage.k8s.io", effect=effect)
+
+
+def _statefulset(resource: Resource) -> Iterator[Reference]:
+    spec = resource.data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    name = text(spec.get("serviceName"))
+    if name:
+        yield Reference(resource, ("spec", "serviceName"), "Service", name, resource.namespace,
+                        via="serviceName", severity=Severity.WARNING,
+                        effect="its pods get no stable DNS names (pod-0.service)")
+    for index, claim in enumerate(_list(spec.get("volumeClaimTemplates"))):
+        if isinstance(claim, dict):
+            yield from _storage_class(resource, ("spec", "volumeClaimTemplates", index, "spec"), claim.get("spec"),
+                                      "its claims and pods stay Pending")
+
+
+def _ingress(resource: Resource) -> Iterator[Reference]:
+    spec = resource.data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    ns = resource.namespace
+    name = text(spec.get("ingressClassName"))
+    if name:
+        yield Reference(resource, ("spec", "ingressClassName"), "IngressClass", name, None,
+                        group="networking.k8s.io", effect="no Ingress controller serves this Ingress")
+    backends: list[tuple[Path, Any]] = [(("spec", "defaultBackend"), spec.get("defaultBackend"))]
+    for r_index, rule in enumerate(_list(spec.get("rules"))):
+        paths = k8s.get(rule, ("http", "paths"))
+        for p_index, item in enumerate(_list(paths)):
+            if isinstance(item, dict):
+                backends.append((("spec", "rules", r_index, "http", "paths", p_index, "backend"), item.get("backend")))
+    for path, backend in backends:
+        service = backend.get("service") if isinstance(backend, dict) else None
+        if not isinstance(service, dict) or not text(service.get("name")):
+            continue
+        port = service.get("port") if isinstance(service.get("port"), dict) else {}
+        number, port_name = integer(port.get("number")), text(port.get("name"))
+        port_value = number if number is not None else port_name
+        port_path = path + ("service", "port", "number" if number is not None else "name")
+        yield Reference(resource, path + ("service", "name"), "Service", service["name"], ns, via="backend",
+                        effect="requests for this path fail (503)", port=port_value,
+                        port_path=port_path if port_value is not None else None)
+    for index, tls in enumerate(_list(spec.get("tls"))):
+        if isinstance(tls, dict) and text(tls.get("secretName")):
+            yield Reference(resource, ("spec", "tls", index, "secretName"), "Secret", tls["secretName"], ns,
+                            via="tls", severity=Severity.WARNING,
+                            effect="the Ingress controller serves its default certificate for these hosts")
+
+
+def _service_account(resource: Resource) -> Iterator[Reference]:
+    for field_name, effect in (("secrets", "the legacy token Secret it lists is missing"),
+                               ("imagePullSecrets", "images of its pods from a private registry fail to pull "
+                                                    "(ImagePullBackOff)")):
+        for index, item in enumerate(_list(resource.data.get(field_name))):
+            if isinstance(item, dict) and text(item.get("name")):
+                yield Reference(resource, (field_name, index, "name"), "Secret", item["name"], resource.namespace,
+                                via=f"ServiceAccount {field_name}", severity=Severity.WARNING, effect=effect)
+
+
+def _binding(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+    role_ref = resource.data.get("roleRef")
+    if isinstance(role_ref, dict) and text(role_ref.get("name")) and role_ref.get("kind") in ("Role", "ClusterRole"):
+        role_kind = role_ref["kind"]
+        namespace = resource.namespace if role_kind == "Role" and resource.kind == "RoleBinding" else None
+        if not (role_kind == "Role" and resource.kind == "ClusterRoleBinding"):  # invalid: schema rules' business
+            yield Reference(resource, ("roleRef", "name"), role_kind, role_ref["name"], namespace,
+                            group="rbac.authorization.k8s.io", via="roleRef",
+                            effect="the binding grants nothing")
+    for index, subject in enumerate(_list(resource.data.get("subjects"))):
+        if not isinstance(subject, dict) or subject.get("kind") != "ServiceAccount" or not text(subject.get("name")):
+            continue
+        namespace = text(subject.get("namespace")) or resource.namespace
+        # a ServiceAccount of a namespace the input does not touch belongs to someone else
+        if namespace is None or namespace not in graph.namespaces_used:
+            continue
+        yield Reference(resource, ("subjects", index, "name"), "ServiceAccount", subject["name"], namespace,
+                        via="subject", severity=Severity.WARNING,
+                        effect="the binding grants nothing until the ServiceAccount exists")
+
+
+def _hpa(resource: Resource) -> Iterator[Reference]:
+    target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
+    if isinstance(target, dict) and text(target.get("kind")) and text(target.get("name")):
+        yield Reference(resource, ("spec", "scaleTargetRef", "name"), target["kind"], target["name"],
+                        resource.namespace, group=canonical_group(group_of(target.get("apiVersion")), target["kind"]),
+                        via="scaleTargetRef", effect="the autoscaler cannot scale anything (FailedGetScale)")
+
+
+def _service_ref(resource: Resource, path: Path, via: str, effect: str) -> Iterator[Reference]:
+    service = k8s.get(resource.data, path)
+    if not isinstance(service, dict) or not text(service.get("name")) or not text(service.get("namespace")):
+        return
+    port = integer(service.get("port"))
+    yield Reference(resource, path + ("name",), "Service", service["name"], service["namespace"], via=via,
+                    effect=effect, port=443 if port is None else port,
+                    port_path=path + ("port",) if port is not None else None)
