@@ -124,16 +124,26 @@ class ExternalObjects:
             else:
                 by_kind.setdefault(pattern.kind, []).append(pattern)
         self._by_kind = by_kind
+        self._found: dict[tuple, Pattern | None] = {}
 
     def find(self, group: str, kind: str, namespace: str | None, name: str) -> Pattern | None:
         """The first pattern that declares this object, or None."""
-        for pattern in self._by_kind.get(kind.lower(), ()):
+        key = (group, kind, namespace, name)
+        if key in self._found:
+            return self._found[key]
+        found = None
+        for pattern in (*self._by_kind.get(kind.lower(), ()), *self._any_kind):
             if pattern.matches(group, kind, namespace, name):
-                return pattern
-        for pattern in self._any_kind:
-            if pattern.matches(group, kind, namespace, name):
-                return pattern
-        return None
+                found = pattern
+                break
+        self._found[key] = found
+        return found
+
+    def declares(self, group: str, kind: str, namespace: str | None) -> bool:
+        """Whether the user declared objects of this kind that may live in this namespace."""
+        return any(p.names_kind(group, kind) and (p.namespace is None or namespace is None
+                                                  or fnmatch.fnmatchcase(namespace, p.namespace))
+                   for p in self.declared)
 
     def declares_kind(self, group: str, kind: str) -> bool:
         """Whether the user declared any object of this kind (built-ins do not count)."""

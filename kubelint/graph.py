@@ -62,6 +62,11 @@ GENERATED_LABELS["CronJob"] = GENERATED_LABELS["Job"]
 CHECKED_WHEN_PRESENT = frozenset({("storage.k8s.io", "StorageClass"), ("networking.k8s.io", "IngressClass"),
                                   ("node.k8s.io", "RuntimeClass")})
 
+WORKLOAD_GROUPS = {"Pod": "", "ReplicationController": "", "Deployment": "apps", "ReplicaSet": "apps",
+                   "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch", "CronJob": "batch"}
+
+CHECKED_WHEN_PRESENT_KINDS = frozenset(kind for _, kind in CHECKED_WHEN_PRESENT)
+
 ENV_READERS = "the container cannot start (CreateContainerConfigError)"
 VOLUME_READERS = "the pod stays in ContainerCreating (FailedMount)"
 
@@ -144,6 +149,7 @@ class Reference:
     severity: Severity | None = None
     port: Any = None
     port_path: Path | None = None
+    key_only: bool = False        # another reference reports the missing object (volume items)
 
 
 class Graph:
@@ -162,43 +168,55 @@ class Graph:
         self._by_wildcard: dict[tuple, list[PodTemplate]] = {}
         self._by_label_anywhere: dict[tuple, list[PodTemplate]] = {}
         self._custom_names: dict[str | None, set[str]] | None = None
+        self._custom_labels: dict[str | None, set[tuple[str, str]]] = {}
         self._in_namespace: dict[str | None, list[PodTemplate]] = {}
         self._names: dict[tuple, list[str]] | None = None
         self._namespaces_of: dict[tuple, list[str]] | None = None
         self._generated: dict[tuple, Known] | None = None
         self._references: list[Reference] | None = None
-        self._selection_cache: dict[tuple, list[PodTemplate]] = {}
         self._hpas: dict[tuple, list[Resource]] | None = None
-        self._of_kind: dict[tuple, list[Resource]] | None = None
+        self._of_kind: dict[tuple, list[Resource]] = {}
         self._limit_defaults: dict[str | None, set[str]] | None = None
+        self._known: dict[int, Known] = {}
+        self._service_pods: dict[int, Any] = {}
         for resource in resources:
             self._add(resource)
 
     # --- building --------------------------------------------------------------------------
 
     def _add(self, resource: Resource) -> None:
-        if not isinstance(resource.kind, str):
+        kind = resource.kind
+        if not isinstance(kind, str):
             return
-        group = canonical_group(resource.group, resource.kind)
-        self.kinds_present.add((group, resource.kind))
-        if resource.namespace:
-            self.namespaces_used.add(resource.namespace)
-        if resource.name:
-            self.objects.setdefault((group, resource.kind, resource.namespace, resource.name), []).append(resource)
-        found = k8s.pod_spec(resource)
-        if found is None or resource.kind == "PodTemplate":
+        raw_group = resource.api_version.rpartition("/")[0] if isinstance(resource.api_version, str) else ""
+        group = GROUP_ALIASES.get((raw_group, kind), raw_group)
+        namespace, name = resource.namespace, resource.name
+        by_kind = self._of_kind.get((group, kind))
+        if by_kind is None:
+            by_kind = self._of_kind[(group, kind)] = []
+            self.kinds_present.add((group, kind))
+        by_kind.append(resource)
+        if namespace:
+            self.namespaces_used.add(namespace)
+        duplicate = False
+        if name:
+            same = self.objects.setdefault((group, kind, namespace, name), [])
+            same.append(resource)
+            duplicate = len(same) > 1
+        spec_path = k8s.POD_SPEC_PATHS.get(kind)
+        if spec_path is None or kind == "PodTemplate" or raw_group not in ("", "apps", "batch"):
             return
-        spec_path, spec = found
-        if resource.kind == "Pod":
-            labels = k8s.get(resource.data, ("metadata", "labels"))
-        else:
-            labels = k8s.get(resource.data, spec_path[:-1] + ("metadata", "labels"))
+        spec = k8s.get(resource.data, spec_path)
+        if not isinstance(spec, dict):
+            return
+        labels = k8s.get(resource.data, ("metadata", "labels") if kind == "Pod" else spec_path[:-1] + ("metadata", "labels"))
         labels = {k: v for k, v in labels.items() if isinstance(v, str)} if isinstance(labels, dict) else {}
-        template = PodTemplate(resource, spec_path, spec, labels, GENERATED_LABELS.get(resource.kind, frozenset()),
+        template = PodTemplate(resource, spec_path, spec, labels, GENERATED_LABELS.get(kind, frozenset()),
                                _replicas(resource))
-        self.templates.append(template)
         self.template_of[id(resource)] = template
-        namespace = resource.namespace
+        if duplicate:
+            return   # one object, whichever definition wins: its pods are indexed once
+        self.templates.append(template)
         self._in_namespace.setdefault(namespace, []).append(template)
         for key, value in labels.items():
             self._by_label.setdefault((namespace, key, value), []).append(template)
@@ -218,8 +236,11 @@ class Graph:
         group = canonical_group(group, kind)
         found = self.objects.get((group, kind, namespace, name))
         if found:
-            keys, env_keys = _data_keys(found[0])
-            return Known("input", found[0], keys, env_keys)
+            known = self._known.get(id(found[0]))
+            if known is None:
+                keys, env_keys = _data_keys(found[0])
+                known = self._known[id(found[0])] = Known("input", found[0], keys, env_keys)
+            return known
         generated = self.generated.get((group, kind, namespace, name)) or self.generated.get((group, kind, "*", name))
         if generated is not None:
             return generated
@@ -272,10 +293,6 @@ class Graph:
         """The pod templates of a namespace whose pods the selector selects, in input order."""
         if selector.nothing:
             return []
-        key = (namespace, selector)
-        cached = self._selection_cache.get(key)
-        if cached is not None:
-            return cached
         pool: Iterable[PodTemplate] = self._in_namespace.get(namespace, [])
         best = None
         for label, value in selector.equalities():
@@ -289,7 +306,6 @@ class Graph:
         if best is not None and best[2]:
             order = {id(t): i for i, t in enumerate(self._in_namespace.get(namespace, []))}
             selected.sort(key=lambda t: order[id(t)])
-        self._selection_cache[key] = selected
         return selected
 
     def service_pods(self, service: Resource) -> tuple[selectors.Selector, list[PodTemplate]] | None:
@@ -298,14 +314,29 @@ class Graph:
         Services without a selector (endpoints managed by hand, ExternalName) select nothing
         on purpose; an empty map is dropped by the API server (omitempty), so it counts as none.
         """
-        spec = service.data.get("spec")
-        if not isinstance(spec, dict) or spec.get("type") == "ExternalName" or not spec.get("selector"):
-            return None
-        try:
-            selector = selectors.from_map(spec["selector"])
-        except selectors.SelectorError:
-            return None
-        return selector, self.select(service.namespace, selector)
+        key = id(service)
+        if key not in self._service_pods:
+            spec = service.data.get("spec")
+            found = None
+            if isinstance(spec, dict) and spec.get("type") != "ExternalName" and spec.get("selector"):
+                try:
+                    selector = selectors.from_map(spec["selector"])
+                    found = selector, self.select(service.namespace, selector)
+                except selectors.SelectorError:
+                    pass
+            self._service_pods[key] = found
+        return self._service_pods[key]
+
+    def judges_namespace(self, namespace: str | None) -> bool:
+        """Whether the input shows the pods of a namespace: it has at least one pod template there.
+
+        A namespace with Services, budgets or policies but no workload in the input is deployed
+        by something else, and so is one where the configuration declares external workloads
+        (``DaemonSet/monitoring/*``): what their selectors select there cannot be judged.
+        """
+        if not self._in_namespace.get(namespace):
+            return False
+        return not any(self.external.declares(group, kind, namespace) for kind, group in WORKLOAD_GROUPS.items())
 
     def with_label(self, key: str, value: str) -> list[PodTemplate]:
         """Pod templates of every namespace that carry this label."""
@@ -316,19 +347,24 @@ class Graph:
 
         Operators label the pods they run after the custom resource (prometheus-operator's
         ``prometheus: <name>``, ``app.kubernetes.io/instance: <name>``): a selector that wants
-        the name of a custom resource of its namespace may select pods the input cannot show.
+        the name (or one of the labels) of a custom resource of its namespace may select pods the
+        input cannot show.
         """
         if self._custom_names is None:
             names: dict[str | None, set[str]] = {}
-            for resource in self.resources:
-                if resource.name and resource.group not in BUILTIN_GROUPS and "." in resource.group \
-                        and not resource.group.endswith(".k8s.io"):
+            labels: dict[str | None, set[tuple[str, str]]] = {}
+            custom = [r for (group, kind) in self.kinds() if not builtin_group(group) for r in self.of_kind(group, kind)]
+            for resource in custom:
+                if resource.name:
                     names.setdefault(resource.namespace, set()).add(resource.name)
-            self._custom_names = names
-        custom = self._custom_names.get(namespace)
-        if not custom:
-            return False
-        return any(value in custom for r in selector.requirements if r.operator == "In" for value in r.values)
+                    own = k8s.get(resource.data, ("metadata", "labels"))
+                    if isinstance(own, dict):
+                        labels.setdefault(resource.namespace, set()).update(
+                            (k, v) for k, v in own.items() if isinstance(v, str))
+            self._custom_names, self._custom_labels = names, labels
+        names, labels = self._custom_names.get(namespace, set()), self._custom_labels.get(namespace, set())
+        return any(value in names or (r.key, value) in labels
+                   for r in selector.requirements if r.operator == "In" for value in r.values)
 
     def default_requests(self, namespace: str | None) -> set[str]:
         """Resources a LimitRange of the namespace gives containers a request for by default.
@@ -376,13 +412,17 @@ class Graph:
         return low, high
 
     def of_kind(self, group: str, kind: str) -> list[Resource]:
-        if self._of_kind is None:
-            by_kind: dict[tuple, list[Resource]] = {}
-            for resource in self.resources:
-                if isinstance(resource.kind, str):
-                    by_kind.setdefault((canonical_group(resource.group, resource.kind), resource.kind), []).append(resource)
-            self._of_kind = by_kind
+        """The objects of a kind (group aliases resolved), in input order."""
         return self._of_kind.get((group, kind), [])
+
+    def kinds(self) -> Iterable[tuple[str, str]]:
+        return self._of_kind.keys()
+
+    def with_pod_spec(self) -> Iterator[Resource]:
+        """Every object with a pod spec: the workloads and PodTemplates."""
+        for kind, group in WORKLOAD_GROUPS.items():
+            yield from self.of_kind(group, kind)
+        yield from self.of_kind("", "PodTemplate")
 
     # --- objects other objects create ------------------------------------------------------
 
@@ -397,11 +437,11 @@ class Graph:
 
     @property
     def references(self) -> list[Reference]:
-        """Every reference of the input, in input order."""
+        """Every reference of the input."""
         if self._references is None:
-            from kubelint.references import extract
+            from kubelint.references import extract_all
 
-            self._references = [ref for resource in self.resources for ref in extract(resource, self)]
+            self._references = extract_all(self)
             to_kind: dict[str, list[Reference]] = {}
             from_kind: dict[str, list[Reference]] = {}
             for ref in self._references:
@@ -411,12 +451,12 @@ class Graph:
         return self._references
 
     def references_from(self, kind: str) -> list[Reference]:
-        """The references made by objects of this kind, in input order."""
+        """The references made by objects of this kind."""
         self.references
         return self._references_from.get(kind, [])
 
     def references_to(self, kind: str) -> list[Reference]:
-        """The references whose target is of this kind (any group), in input order."""
+        """The references whose target is of this kind (any group)."""
         self.references
         return self._references_to.get(kind, [])
 
@@ -424,12 +464,13 @@ class Graph:
         """Problems of one reference: a missing target, a missing key, and how to fix them."""
         if ref.optional:
             return
-        if (canonical_group(ref.group, ref.kind), ref.kind) in CHECKED_WHEN_PRESENT and not self.has_kind(
-                ref.group, ref.kind):
+        if ref.kind in CHECKED_WHEN_PRESENT_KINDS and (ref.group, ref.kind) in CHECKED_WHEN_PRESENT \
+                and not self.has_kind(ref.group, ref.kind):
             return
         known = self.find(ref.group, ref.kind, ref.namespace, ref.name)
         if known is None:
-            yield self.missing(ref)
+            if not ref.key_only:
+                yield self.missing(ref)
             return
         if ref.key is not None:
             problem = self.missing_key(ref, known)
@@ -568,92 +609,105 @@ def _find_generated(g: Graph, out: dict[tuple, Known]) -> None:
         if text(name) and (group, kind, namespace, name) not in out:
             out[(group, kind, namespace, name)] = Known("generated", origin, keys, keys, why)
 
-    for resource in g.resources:
-        group, kind, data = resource.group, resource.kind, resource.data
-        spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
-        ns = resource.namespace
-        if group == "bitnami.com" and kind == "SealedSecret":
-            keys = set(spec.get("encryptedData") or {}) | set(k8s.get(spec, ("template", "data")) or {})
-            add("Secret", ns, resource.name, resource, "SealedSecret", frozenset(keys))
-        elif group == "external-secrets.io" and kind in ("ExternalSecret", "ClusterExternalSecret"):
-            if kind == "ClusterExternalSecret":
-                target_ns, inner = "*", k8s.get(spec, ("externalSecretSpec",)) or {}
+    def specs(group: str, kind: str) -> Iterator[tuple[Resource, dict]]:
+        for resource in g.of_kind(group, kind):
+            spec = resource.data.get("spec")
+            if isinstance(spec, dict):
+                yield resource, spec
+
+    def mapping(value: Any) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    for resource, spec in specs("bitnami.com", "SealedSecret"):
+        keys = set(mapping(spec.get("encryptedData"))) | set(mapping(k8s.get(spec, ("template", "data"))))
+        add("Secret", resource.namespace, resource.name, resource, "SealedSecret", frozenset(map(str, keys)))
+    for kind in ("ExternalSecret", "ClusterExternalSecret"):
+        for resource, spec in specs("external-secrets.io", kind):
+            if kind == "ClusterExternalSecret":   # one ExternalSecret in each selected namespace
+                target_ns, inner = "*", mapping(spec.get("externalSecretSpec"))
                 name = k8s.get(inner, ("target", "name")) or spec.get("externalSecretName") or resource.name
             else:
-                target_ns, inner = ns, spec
+                target_ns, inner = resource.namespace, spec
                 name = k8s.get(spec, ("target", "name")) or resource.name
-            data_items = inner.get("data") if isinstance(inner, dict) else None
-            exact = (isinstance(data_items, list) and not inner.get("dataFrom")
-                     and not k8s.get(inner, ("target", "template")))
-            keys = frozenset(str(i.get("secretKey")) for i in data_items if isinstance(i, dict)) if exact else None
+            items = inner.get("data")
+            exact = isinstance(items, list) and not inner.get("dataFrom") and not k8s.get(inner, ("target", "template"))
+            keys = frozenset(str(i.get("secretKey")) for i in items if isinstance(i, dict)) if exact else None
             add("Secret", target_ns, name, resource, kind, keys)
-        elif group == "cert-manager.io" and kind == "Certificate":
-            plain = not spec.get("keystores") and not spec.get("additionalOutputFormats")
-            add("Secret", ns, spec.get("secretName"), resource, "cert-manager Certificate",
-                TLS_KEYS if plain else None)
-        elif group == "secrets-store.csi.x-k8s.io" and kind == "SecretProviderClass":
-            for item in spec.get("secretObjects") or []:
-                if isinstance(item, dict):
-                    keys = frozenset(str(d.get("key")) for d in item.get("data") or [] if isinstance(d, dict))
-                    add("Secret", ns, item.get("secretName"), resource, "SecretProviderClass", keys or None)
-        elif group == "secrets.hashicorp.com":
-            destination = spec.get("destination")
-            if isinstance(destination, dict) and destination.get("create") is True:
-                add("Secret", ns, destination.get("name"), resource, kind)
-        elif group == "networking.k8s.io" and kind == "Ingress":
-            annotations = k8s.get(data, ("metadata", "annotations"))
-            annotations = annotations if isinstance(annotations, dict) else {}
-            if any(a in annotations for a in CERT_MANAGER_ANNOTATIONS) or \
-                    str(annotations.get("kubernetes.io/tls-acme", "")).lower() == "true":
-                for tls in spec.get("tls") or []:
-                    if isinstance(tls, dict):
-                        add("Secret", ns, tls.get("secretName"), resource, "cert-manager (Ingress annotation)",
-                            TLS_KEYS)
-        elif group == "apps" and kind == "StatefulSet" and resource.name:
-            replicas = integer(spec.get("replicas"))
-            replicas = 1 if replicas is None else min(replicas, 1000)
-            for claim in spec.get("volumeClaimTemplates") or []:
-                claim_name = text(k8s.get(claim, ("metadata", "name")))
-                if claim_name:
-                    for ordinal in range(replicas):
-                        add("PersistentVolumeClaim", ns, f"{claim_name}-{resource.name}-{ordinal}", resource,
-                            "StatefulSet volumeClaimTemplates")
-        if group not in BUILTIN_GROUPS and isinstance(spec.get("writeConnectionSecretToRef"), dict):
-            ref = spec["writeConnectionSecretToRef"]
-            add("Secret", text(ref.get("namespace")) or ns, ref.get("name"), resource,
-                f"{kind} writeConnectionSecretToRef")
-    _created_by_jobs(g, add)
+    for resource, spec in specs("cert-manager.io", "Certificate"):
+        plain = not spec.get("keystores") and not spec.get("additionalOutputFormats")
+        add("Secret", resource.namespace, spec.get("secretName"), resource, "cert-manager Certificate",
+            TLS_KEYS if plain else None)
+    for resource, spec in specs("secrets-store.csi.x-k8s.io", "SecretProviderClass"):
+        for item in spec.get("secretObjects") or []:
+            if isinstance(item, dict) and isinstance(item.get("data") or [], list):
+                keys = frozenset(str(d.get("key")) for d in item.get("data") or [] if isinstance(d, dict))
+                add("Secret", resource.namespace, item.get("secretName"), resource, "SecretProviderClass",
+                    keys or None)
+    for resource, spec in specs("networking.k8s.io", "Ingress"):
+        annotations = mapping(k8s.get(resource.data, ("metadata", "annotations")))
+        if any(a in annotations for a in CERT_MANAGER_ANNOTATIONS) or \
+                str(annotations.get("kubernetes.io/tls-acme", "")).lower() == "true":
+            for tls in spec.get("tls") or []:
+                if isinstance(tls, dict):
+                    add("Secret", resource.namespace, tls.get("secretName"), resource,
+                        "cert-manager (Ingress annotation)", TLS_KEYS)
+    for resource, spec in specs("apps", "StatefulSet"):
+        replicas = integer(spec.get("replicas"))
+        replicas = 1 if replicas is None else min(replicas, 1000)
+        for claim in spec.get("volumeClaimTemplates") or []:
+            claim_name = text(k8s.get(claim, ("metadata", "name")))
+            if claim_name and resource.name:
+                for ordinal in range(replicas):
+                    add("PersistentVolumeClaim", resource.namespace, f"{claim_name}-{resource.name}-{ordinal}",
+                        resource, "StatefulSet volumeClaimTemplates")
+    for group, kind in list(g.kinds()):
+        if builtin_group(group):
+            continue
+        for resource, spec in specs(group, kind):
+            destination = spec.get("destination")   # Vault Secrets Operator
+            if group == "secrets.hashicorp.com" and isinstance(destination, dict) and destination.get("create") is True:
+                add("Secret", resource.namespace, destination.get("name"), resource, kind)
+            ref = spec.get("writeConnectionSecretToRef")   # Crossplane and its kin
+            if isinstance(ref, dict):
+                add("Secret", text(ref.get("namespace")) or resource.namespace, ref.get("name"), resource,
+                    f"{kind} writeConnectionSecretToRef")
+    _created_at_run_time(g, add)
 
 
-BUILTIN_GROUPS = frozenset({"", "apps", "batch", "networking.k8s.io", "policy", "rbac.authorization.k8s.io",
-                             "autoscaling", "storage.k8s.io", "scheduling.k8s.io", "extensions"})
+def builtin_group(group: str) -> bool:
+    """Whether an API group is Kubernetes' own (core, apps, *.k8s.io ...) rather than a custom one."""
+    return "." not in group or group.endswith(".k8s.io")
 _CREATABLE = {"secrets": "Secret", "configmaps": "ConfigMap"}
 
 
-def _created_by_jobs(g: Graph, add) -> None:
-    """Secrets and ConfigMaps that a one-shot workload creates at run time.
+def _created_at_run_time(g: Graph, add) -> None:
+    """Secrets and ConfigMaps that a workload of the input creates when it runs.
 
-    A Job (or CronJob, or bare Pod) that names an object in its arguments or environment
-    (``--secret-name=webhook-cert``) and whose ServiceAccount the input's RBAC allows to
-    create objects of that kind makes it: ingress-nginx's admission webhook certificate is
-    the classic case.
+    When the input's RBAC lets a workload's ServiceAccount create Secrets (or ConfigMaps), the
+    objects it names are taken as made by it: the names in the `resourceNames` of the role
+    that grants the creation (Argo CD's redis password), and the names in the arguments and
+    environment of its one-shot containers, Jobs, CronJobs, bare Pods and init containers
+    (`--secret-name=ingress-nginx-admission`, ingress-nginx's webhook certificate).
     """
-    creators = _service_accounts_that_create(g)
-    if not creators:
+    grants = _creation_grants(g)
+    if not grants:
         return
     for template in g.templates:
         owner = template.owner
-        if owner.kind not in ("Job", "CronJob", "Pod"):
-            continue
         account = text(template.spec.get("serviceAccountName")) or text(template.spec.get("serviceAccount")) \
             or "default"
-        kinds = creators.get((owner.namespace, account))
+        kinds = grants.get((owner.namespace, account))
         if not kinds:
             continue
-        for _, container in k8s.containers(template.spec, template.spec_path):
+        why = f"made by {owner.kind} {owner.name}, whose ServiceAccount may create it"
+        for kind, names in kinds.items():
+            for name in names:
+                add(kind, owner.namespace, name, owner, why)
+        lists = ("initContainers", "containers") if owner.kind in ("Job", "CronJob", "Pod") else ("initContainers",)
+        for _, container in k8s.containers(template.spec, template.spec_path, lists):
             for word in _words(container):
                 for kind in kinds:
-                    add(kind, owner.namespace, word, owner, f"created by {owner.kind} {owner.name}")
+                    add(kind, owner.namespace, word, owner, why)
 
 
 def _words(container: dict) -> Iterator[str]:
@@ -672,31 +726,37 @@ def _words(container: dict) -> Iterator[str]:
                     yield word
 
 
-def _service_accounts_that_create(g: Graph) -> dict[tuple, set[str]]:
-    """(namespace, ServiceAccount) -> kinds the input's RBAC lets it create."""
-    rules_of: dict[tuple, list] = {}
+def _creation_grants(g: Graph) -> dict[tuple, dict[str, set[str]]]:
+    """(namespace, ServiceAccount) -> {kind it may create: names the granting role lists}."""
+    roles: dict[tuple, dict[str, set[str]]] = {}
     for kind in ("Role", "ClusterRole"):
         for role in g.of_kind("rbac.authorization.k8s.io", kind):
-            if isinstance(role.data.get("rules"), list):
-                rules_of[(kind, role.namespace if kind == "Role" else None, role.name)] = role.data["rules"]
-    if not rules_of:
+            rules = [r for r in role.data.get("rules") or [] if isinstance(r, dict)] \
+                if isinstance(role.data.get("rules"), list) else []
+            creatable = {r for rule in rules if _grants_create(rule) for r in _resources(rule) if r in _CREATABLE}
+            if creatable:
+                roles[(kind, role.namespace if kind == "Role" else None, role.name)] = {
+                    _CREATABLE[resource]: {n for rule in rules if resource in _resources(rule)
+                                           for n in rule.get("resourceNames") or [] if isinstance(n, str)}
+                    for resource in creatable}
+    if not roles:
         return {}
-    out: dict[tuple, set[str]] = {}
+    out: dict[tuple, dict[str, set[str]]] = {}
     for kind in ("RoleBinding", "ClusterRoleBinding"):
         for binding in g.of_kind("rbac.authorization.k8s.io", kind):
             role_ref = binding.data.get("roleRef")
             if not isinstance(role_ref, dict):
                 continue
             role_kind = role_ref.get("kind")
-            rules = rules_of.get((role_kind, binding.namespace if role_kind == "Role" else None, role_ref.get("name")))
-            creatable = {_CREATABLE[r] for rule in rules or [] if isinstance(rule, dict)
-                         and _grants_create(rule) for r in _resources(rule) if r in _CREATABLE}
-            if not creatable:
+            grant = roles.get((role_kind, binding.namespace if role_kind == "Role" else None, role_ref.get("name")))
+            if not grant:
                 continue
             for subject in binding.data.get("subjects") or []:
                 if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and text(subject.get("name")):
                     namespace = text(subject.get("namespace")) or binding.namespace
-                    out.setdefault((namespace, subject["name"]), set()).update(creatable)
+                    target = out.setdefault((namespace, subject["name"]), {})
+                    for created, names in grant.items():
+                        target.setdefault(created, set()).update(names)
     return out
 
 

@@ -21,49 +21,46 @@ from kubelint.graph import ENV_READERS, VOLUME_READERS, Reference, canonical_gro
 
 PODS_REJECTED = "the pods are rejected at admission and never created"
 PENDING = "the pod stays Pending"
-#: volume sources that name a Secret of the pod's namespace: (field, name field)
-SECRET_VOLUME_REFS = (("csi", ("nodePublishSecretRef", "name")), ("cephfs", ("secretRef", "name")),
-                      ("rbd", ("secretRef", "name")), ("flexVolume", ("secretRef", "name")),
-                      ("iscsi", ("secretRef", "name")), ("scaleIO", ("secretRef", "name")),
-                      ("storageos", ("secretRef", "name")), ("azureFile", ("secretName",)))
+#: volume sources that name a Secret of the pod's namespace: field -> path of the name
+SECRET_VOLUME_REFS = {"csi": ("nodePublishSecretRef", "name"), "cephfs": ("secretRef", "name"),
+                      "rbd": ("secretRef", "name"), "flexVolume": ("secretRef", "name"),
+                      "iscsi": ("secretRef", "name"), "scaleIO": ("secretRef", "name"),
+                      "storageos": ("secretRef", "name"), "azureFile": ("secretName",)}
 
 
-def extract(resource: Resource, graph: "Graph") -> Iterator[Reference]:
-    kind, group = resource.kind, canonical_group(resource.group, resource.kind)
-    template = graph.template(resource)
-    if template is not None:
-        yield from pod_references(resource, template.spec_path, template.spec)
-    if group == "apps" and kind == "StatefulSet":
-        yield from _statefulset(resource)
-    elif group == "" and kind == "PersistentVolumeClaim":
-        yield from _storage_class(resource, ("spec",), resource.data.get("spec"), "the claim stays Pending")
-    elif group == "networking.k8s.io" and kind == "Ingress":
-        yield from _ingress(resource)
-    elif group == "" and kind == "ServiceAccount":
-        yield from _service_account(resource)
-    elif group == "rbac.authorization.k8s.io" and kind in ("RoleBinding", "ClusterRoleBinding"):
-        yield from _binding(resource, graph)
-    elif group == "autoscaling" and kind == "HorizontalPodAutoscaler":
-        yield from _hpa(resource)
-    elif group == "apiregistration.k8s.io" and kind == "APIService":
-        yield from _service_ref(resource, ("spec", "service"), "APIService",
-                                "requests to the API it serves fail (503)")
-    elif group == "admissionregistration.k8s.io" and kind in ("ValidatingWebhookConfiguration",
-                                                              "MutatingWebhookConfiguration"):
-        webhooks = resource.data.get("webhooks")
-        for index, webhook in enumerate(webhooks if isinstance(webhooks, list) else []):
-            if isinstance(webhook, dict):
-                fail = webhook.get("failurePolicy", "Fail") == "Fail"
-                effect = ("every request it intercepts is rejected (failurePolicy: Fail)" if fail
-                          else "the webhook is skipped")
-                yield from _service_ref(resource, ("webhooks", index, "clientConfig", "service"),
-                                        f'webhook "{webhook.get("name")}"', effect)
-    elif group == "apiextensions.k8s.io" and kind == "CustomResourceDefinition":
-        yield from _service_ref(resource, ("spec", "conversion", "webhook", "clientConfig", "service"),
-                                "conversion webhook", "reading the custom resources in other versions fails")
+def extract_all(graph: "Graph") -> list[Reference]:
+    """Every reference of the input: pod specs first, then the other kinds that name objects."""
+    out: list[Reference] = []
+    for template in graph.template_of.values():
+        resource = template.owner
+        claims = _claim_templates(resource) if resource.kind == "StatefulSet" else frozenset()
+        out.extend(pod_references(resource, template.spec_path, template.spec, claims))
+    for (group, kind), handler in HANDLERS.items():
+        for resource in graph.of_kind(group, kind):
+            out.extend(handler(resource, graph))
+    return out
 
 
-def pod_references(resource: Resource, spec_path: Path, spec: dict) -> Iterator[Reference]:
+def _webhooks(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+    webhooks = resource.data.get("webhooks")
+    for index, webhook in enumerate(webhooks if isinstance(webhooks, list) else []):
+        if isinstance(webhook, dict):
+            fail = webhook.get("failurePolicy", "Fail") == "Fail"
+            effect = ("every request it intercepts is rejected (failurePolicy: Fail)" if fail
+                      else "the webhook is skipped")
+            yield from _service_ref(resource, ("webhooks", index, "clientConfig", "service"),
+                                    f'webhook "{webhook.get("name")}"', effect)
+
+
+def _claim_templates(resource: Resource) -> frozenset[str]:
+    claims = k8s.get(resource.data, ("spec", "volumeClaimTemplates"))
+    return frozenset(text(k8s.get(c, ("metadata", "name"))) for c in _list(claims)) - {None}
+
+
+def pod_references(resource: Resource, spec_path: Path, spec: dict,
+                   claim_templates: frozenset[str] = frozenset()) -> Iterator[Reference]:
+    """References of a pod spec. A StatefulSet's volumeClaimTemplates replace the pod volumes of
+    the same name (updateStorage, pkg/controller/statefulset/stateful_set_utils.go)."""
     ns = resource.namespace
     for field_name in ("serviceAccountName", "serviceAccount"):
         name = text(spec.get(field_name))
@@ -81,7 +78,7 @@ def pod_references(resource: Resource, spec_path: Path, spec: dict) -> Iterator[
                             via="imagePullSecrets", severity=Severity.WARNING,
                             effect="images from a private registry fail to pull (ImagePullBackOff)")
     for index, volume in enumerate(_list(spec.get("volumes"))):
-        if isinstance(volume, dict):
+        if isinstance(volume, dict) and volume.get("name") not in claim_templates:
             yield from _volume(resource, spec_path + ("volumes", index), volume)
     for path, container in k8s.containers(spec, spec_path):
         yield from _container(resource, path, container)
@@ -99,40 +96,42 @@ def _list(value: Any) -> list:
 
 def _volume(resource: Resource, path: Path, volume: dict) -> Iterator[Reference]:
     ns = resource.namespace
-    name = volume.get("name")
-    via = f'volume "{name}"'
-    source = volume.get("configMap")
-    if isinstance(source, dict) and text(source.get("name")):
-        yield from _with_items(resource, path + ("configMap",), source, "ConfigMap", source["name"], via)
-    source = volume.get("secret")
-    if isinstance(source, dict) and text(source.get("secretName")):
-        yield from _with_items(resource, path + ("secret",), source, "Secret", source["secretName"], via,
-                               name_field="secretName")
-    projected = volume.get("projected")
-    if isinstance(projected, dict):
-        for index, item in enumerate(_list(projected.get("sources"))):
-            if not isinstance(item, dict):
-                continue
-            for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
-                source = item.get(field_name)
-                if isinstance(source, dict) and text(source.get("name")):
-                    yield from _with_items(resource, path + ("projected", "sources", index, field_name), source,
-                                           kind, source["name"], f"projected {via}")
-    claim = volume.get("persistentVolumeClaim")
-    if isinstance(claim, dict) and text(claim.get("claimName")):
-        yield Reference(resource, path + ("persistentVolumeClaim", "claimName"), "PersistentVolumeClaim",
-                        claim["claimName"], ns, via=via, effect=PENDING if resource.kind == "Pod" else
-                        "its pods stay Pending")
-    ephemeral = k8s.get(volume, ("ephemeral", "volumeClaimTemplate", "spec"))
-    if isinstance(ephemeral, dict):
-        yield from _storage_class(resource, path + ("ephemeral", "volumeClaimTemplate", "spec"), ephemeral,
-                                  "its pods stay Pending")
-    for field_name, name_path in SECRET_VOLUME_REFS:
-        source = volume.get(field_name)
-        secret = text(k8s.get(source, name_path)) if isinstance(source, dict) else None
-        if secret:
-            yield Reference(resource, path + (field_name,) + name_path, "Secret", secret, ns, via=via,
-                            effect=VOLUME_READERS)
+    for field_name, source in volume.items():   # a name and (normally) one source
+        if not isinstance(source, dict):
+            continue
+        if field_name == "configMap":
+            if text(source.get("name")):
+                yield from _with_items(resource, path + ("configMap",), source, "ConfigMap", source["name"],
+                                       f'volume "{volume.get("name")}"')
+        elif field_name == "secret":
+            if text(source.get("secretName")):
+                yield from _with_items(resource, path + ("secret",), source, "Secret", source["secretName"],
+                                       f'volume "{volume.get("name")}"', name_field="secretName")
+        elif field_name == "persistentVolumeClaim":
+            if text(source.get("claimName")):
+                yield Reference(resource, path + ("persistentVolumeClaim", "claimName"), "PersistentVolumeClaim",
+                                source["claimName"], ns, via=f'volume "{volume.get("name")}"',
+                                effect=PENDING if resource.kind == "Pod" else "its pods stay Pending")
+        elif field_name == "projected":
+            for index, item in enumerate(_list(source.get("sources"))):
+                if not isinstance(item, dict):
+                    continue
+                for item_field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                    inner = item.get(item_field)
+                    if isinstance(inner, dict) and text(inner.get("name")):
+                        yield from _with_items(resource, path + ("projected", "sources", index, item_field), inner,
+                                               kind, inner["name"], f'projected volume "{volume.get("name")}"')
+        elif field_name == "ephemeral":
+            spec = k8s.get(source, ("volumeClaimTemplate", "spec"))
+            if isinstance(spec, dict):
+                yield from _storage_class(resource, path + ("ephemeral", "volumeClaimTemplate", "spec"), spec,
+                                          "its pods stay Pending")
+        elif field_name in SECRET_VOLUME_REFS:
+            name_path = SECRET_VOLUME_REFS[field_name]
+            secret = text(k8s.get(source, name_path))
+            if secret:
+                yield Reference(resource, path + (field_name,) + name_path, "Secret", secret, ns,
+                                via=f'volume "{volume.get("name")}"', effect=VOLUME_READERS)
 
 
 def _with_items(resource: Resource, path: Path, source: dict, kind: str, name: str, via: str,
@@ -144,7 +143,7 @@ def _with_items(resource: Resource, path: Path, source: dict, kind: str, name: s
         if isinstance(item, dict) and text(item.get("key")):
             yield Reference(resource, path + (name_field,), kind, name, resource.namespace, via=via,
                             optional=optional, key=item["key"], key_path=path + ("items", index, "key"),
-                            effect=VOLUME_READERS)
+                            effect=VOLUME_READERS, key_only=True)
 
 
 def _container(resource: Resource, path: Path, container: dict) -> Iterator[Reference]:
@@ -186,7 +185,7 @@ def _storage_class(resource: Resource, path: Path, spec: Any, effect: str) -> It
                             "StorageClass", annotation, None, group="storage.k8s.io", effect=effect)
 
 
-def _statefulset(resource: Resource) -> Iterator[Reference]:
+def _statefulset(resource: Resource, graph: "Graph") -> Iterator[Reference]:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -201,7 +200,7 @@ def _statefulset(resource: Resource) -> Iterator[Reference]:
                                       "its claims and pods stay Pending")
 
 
-def _ingress(resource: Resource) -> Iterator[Reference]:
+def _ingress(resource: Resource, graph: "Graph") -> Iterator[Reference]:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -234,7 +233,7 @@ def _ingress(resource: Resource) -> Iterator[Reference]:
                             effect="the Ingress controller serves its default certificate for these hosts")
 
 
-def _service_account(resource: Resource) -> Iterator[Reference]:
+def _service_account(resource: Resource, graph: "Graph") -> Iterator[Reference]:
     for field_name, effect in (("secrets", "the legacy token Secret it lists is missing"),
                                ("imagePullSecrets", "images of its pods from a private registry fail to pull "
                                                     "(ImagePullBackOff)")):
@@ -265,7 +264,7 @@ def _binding(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                         effect="the binding grants nothing until the ServiceAccount exists")
 
 
-def _hpa(resource: Resource) -> Iterator[Reference]:
+def _hpa(resource: Resource, graph: "Graph") -> Iterator[Reference]:
     target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
     if isinstance(target, dict) and text(target.get("kind")) and text(target.get("name")):
         yield Reference(resource, ("spec", "scaleTargetRef", "name"), target["kind"], target["name"],
@@ -281,3 +280,22 @@ def _service_ref(resource: Resource, path: Path, via: str, effect: str) -> Itera
     yield Reference(resource, path + ("name",), "Service", service["name"], service["namespace"], via=via,
                     effect=effect, port=443 if port is None else port,
                     port_path=path + ("port",) if port is not None else None)
+
+
+HANDLERS = {
+    ("apps", "StatefulSet"): _statefulset,
+    ("", "PersistentVolumeClaim"): lambda resource, graph: _storage_class(
+        resource, ("spec",), resource.data.get("spec"), "the claim stays Pending"),
+    ("networking.k8s.io", "Ingress"): _ingress,
+    ("", "ServiceAccount"): _service_account,
+    ("rbac.authorization.k8s.io", "RoleBinding"): _binding,
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): _binding,
+    ("autoscaling", "HorizontalPodAutoscaler"): _hpa,
+    ("apiregistration.k8s.io", "APIService"): lambda resource, graph: _service_ref(
+        resource, ("spec", "service"), "APIService", "requests to the API it serves fail (503)"),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"): _webhooks,
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): _webhooks,
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): lambda resource, graph: _service_ref(
+        resource, ("spec", "conversion", "webhook", "clientConfig", "service"), "conversion webhook",
+        "reading the custom resources in other versions fails"),
+}

@@ -52,12 +52,19 @@ class Requirement:
         return self.key if self.operator == "Exists" else f"!{self.key}"
 
 
-@dataclass(frozen=True, slots=True)
 class Selector:
     """A parsed selector. ``nothing`` is a nil LabelSelector; no requirements select everything."""
 
-    requirements: tuple[Requirement, ...] = ()
-    nothing: bool = False
+    __slots__ = ("requirements", "nothing", "_equal", "_others")
+
+    def __init__(self, requirements: tuple[Requirement, ...] = (), nothing: bool = False):
+        self.requirements = requirements
+        self.nothing = nothing
+        # equality requirements (matchLabels, map selectors) are the common case: test them by lookup
+        self._equal = {r.key: next(iter(r.values)) for r in requirements if r.operator == "In" and len(r.values) == 1}
+        self._others = tuple(r for r in requirements if not (r.operator == "In" and len(r.values) == 1))
+        if len(self._equal) + len(self._others) != len(requirements):   # one key required twice
+            self._equal, self._others = {}, requirements
 
     @property
     def everything(self) -> bool:
@@ -66,13 +73,25 @@ class Selector:
     def matches(self, labels: Mapping[str, Any] | None, wildcard: Iterable[str] = ()) -> bool:
         if self.nothing:
             return False
-        labels = labels if isinstance(labels, Mapping) else {}
-        return all(r.matches(labels, wildcard) for r in self.requirements)
+        if not isinstance(labels, Mapping):
+            labels = {}
+        for key, value in self._equal.items():
+            if labels.get(key) != value and (key in labels or key not in wildcard):
+                return False
+        return all(r.matches(labels, wildcard) for r in self._others)
 
     def equalities(self) -> list[tuple[str, str]]:
         """(key, value) pairs every selected object must carry: the ones to index by."""
-        return [(r.key, next(iter(r.values))) for r in self.requirements
-                if r.operator == "In" and len(r.values) == 1]
+        return list(self._equal.items())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Selector) and (self.requirements, self.nothing) == (other.requirements, other.nothing)
+
+    def __hash__(self) -> int:
+        return hash((self.requirements, self.nothing))
+
+    def __repr__(self) -> str:
+        return f"Selector({self})"
 
     def __str__(self) -> str:
         if self.nothing:

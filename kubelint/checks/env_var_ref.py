@@ -49,17 +49,20 @@ def references(value: str) -> list[str]:
     return names
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    if resource.kind not in k8s.POD_SPEC_PATHS:
-        return
+def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
-    template = g.template(resource)
-    if template is None:
-        return
-    spec, namespace = template.spec, resource.namespace
+    for template in g.template_of.values():
+        for problem in _check(g, template):
+            yield template.owner, problem
+
+
+def _check(g, template) -> Iterator[Problem]:
+    spec, namespace = template.spec, template.namespace
     links = spec.get("enableServiceLinks") is not False
     for path, container in k8s.containers(spec, template.spec_path):
         env = container.get("env") if isinstance(container.get("env"), list) else []
+        if not _mentions_variables(container, env):
+            continue
         names_from_env_from = _env_from_names(g, namespace, container)
         if names_from_env_from is None:
             continue   # an envFrom source whose keys the input does not show: anything may be defined
@@ -83,6 +86,14 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
                                              path + (field_name, index))
                         if problem is not None:
                             yield problem
+
+
+def _mentions_variables(container: dict, env: list) -> bool:
+    for field_name in ("command", "args"):
+        items = container.get(field_name)
+        if isinstance(items, list) and any(isinstance(v, str) and "$(" in v for v in items):
+            return True
+    return any(isinstance(item, dict) and isinstance(item.get("value"), str) and "$(" in item["value"] for item in env)
 
 
 def _env_from_names(g, namespace, container: dict) -> set[str] | None:

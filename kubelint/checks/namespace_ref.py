@@ -24,6 +24,8 @@ def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
     declared = {r.name for r in g.of_kind("", "Namespace") if r.name}
     checking = bool(declared) or g.external.declares_kind("", "Namespace")
     for resource in g.resources:
+        if resource.namespace is not None and not checking:
+            continue
         written = k8s.get(resource.data, ("metadata", "namespace"))
         if not isinstance(written, str) or not written:
             continue

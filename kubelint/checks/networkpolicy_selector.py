@@ -45,7 +45,7 @@ def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
                 continue
             if selector.everything or g.select(policy.namespace, selector):
                 continue
-            if g.maybe_made_by_operator(policy.namespace, selector):
+            if not g.judges_namespace(policy.namespace) or g.maybe_made_by_operator(policy.namespace, selector):
                 continue
             yield policy, Problem(path, f'podSelector ({selector}) selects no pod in namespace "{policy.namespace}": '
                                   f"{effect}", at_key=True,

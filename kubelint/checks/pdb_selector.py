@@ -46,7 +46,7 @@ def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
             continue
         templates = g.select(pdb.namespace, selector)
         if not templates:
-            if not g.maybe_made_by_operator(pdb.namespace, selector):
+            if g.judges_namespace(pdb.namespace) and not g.maybe_made_by_operator(pdb.namespace, selector):
                 yield pdb, Problem(("spec", "selector"), f'PodDisruptionBudget "{pdb.name}" selects no pods: no pod '
                                    f'template in namespace "{pdb.namespace}" has the labels {selector}, so it '
                                    "protects nothing", at_key=True,

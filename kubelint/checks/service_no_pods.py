@@ -22,7 +22,7 @@ def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
         if found is None or found[1]:
             continue
         selector, _ = found
-        if g.maybe_made_by_operator(service.namespace, selector):
+        if not g.judges_namespace(service.namespace) or g.maybe_made_by_operator(service.namespace, selector):
             continue
         message = (f'Service "{service.name}" selects no pods: no pod template in namespace "{service.namespace}" '
                    f"has the labels {selector}; its endpoints stay empty and connections are refused")

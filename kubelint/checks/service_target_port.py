@@ -34,6 +34,7 @@ def declared_ports(template) -> list[tuple[object, object, str]]:
 
 def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
+    ports_of: dict[int, list] = {}
     for service in g.of_kind("", "Service"):
         found = g.service_pods(service)
         if found is None or not found[1]:
@@ -47,7 +48,11 @@ def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
             explicit = "targetPort" in port and port["targetPort"] is not None
             target = port["targetPort"] if explicit else port.get("port")
             path = ("spec", "ports", index, "targetPort" if explicit else "port")
-            declared = {id(t): declared_ports(t) for t in templates}
+            declared = {}
+            for template in templates:
+                if id(template) not in ports_of:
+                    ports_of[id(template)] = declared_ports(template)
+                declared[id(template)] = ports_of[id(template)]
             if isinstance(target, str) and not target.isdigit():
                 yield from _named(service, path, target, protocol, templates, declared)
             elif isinstance(target, (int, str)) and not isinstance(target, bool):

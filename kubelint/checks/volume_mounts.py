@@ -13,15 +13,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint import k8s
-from kubelint.graph import closest
+from kubelint.graph import closest, graph
 from kubelint.model import Problem, Resource, Severity
 
 PARAMS: dict = {}
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    if resource.kind not in k8s.POD_SPEC_PATHS:
-        return
+def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
+    for resource in graph(ctx).with_pod_spec():
+        for problem in _check(resource):
+            yield resource, problem
+
+
+def _check(resource: Resource) -> Iterator[Problem]:
     found = k8s.pod_spec(resource)
     if found is None:
         return

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from kubelint import k8s
 from kubelint import selector as selectors
-from kubelint.graph import GENERATED_LABELS
+from kubelint.graph import GENERATED_LABELS, graph
 from kubelint.model import Problem, Resource, format_path
 
 PARAMS: dict = {}
@@ -22,17 +22,26 @@ PARAMS: dict = {}
 APPS_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    kind, group = resource.kind, resource.group
-    if not ((group == "apps" and kind in APPS_KINDS) or (group == "batch" and kind == "Job")
-            or (group == "" and kind == "ReplicationController")):
-        return
+def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
+    g = graph(ctx)
+    for group, kind in [("apps", k) for k in APPS_KINDS] + [("batch", "Job"), ("", "ReplicationController")]:
+        for resource in g.of_kind(group, kind):
+            if resource.group == group:   # not an alias (an extensions/v1beta1 Deployment defaulted its selector)
+                for problem in _check(resource, kind):
+                    yield resource, problem
+
+
+def _check(resource: Resource, kind: str) -> Iterator[Problem]:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
     raw = spec.get("selector")
     labels = k8s.get(spec, ("template", "metadata", "labels"))
     labels = labels if isinstance(labels, dict) else {}
+    match_labels = raw.get("matchLabels") if isinstance(raw, dict) else None
+    if kind != "ReplicationController" and len(raw) == 1 and isinstance(match_labels, dict) and match_labels \
+            and all(labels.get(k) == v for k, v in match_labels.items()):
+        return   # the common case, decided without building a selector
     try:
         if kind == "ReplicationController":
             if not raw:
