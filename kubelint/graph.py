@@ -549,14 +549,46 @@ def _list(value: Any) -> list:
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
-    """The most similar existing name ("did you mean ..."), if one is close enough."""
-    pool = [c for c in candidates if c != name and abs(len(c) - len(name)) <= max(3, len(name) // 3)]
+    """The most similar existing name ("did you mean ..."), if one is close enough.
+
+    A name one or two edits away (an insertion, deletion, substitution or swap of neighbours:
+    `wbe` for `web`) wins; otherwise difflib's ratio must reach 0.75.
+    """
+    pool = [c for c in candidates if isinstance(c, str) and c != name
+            and abs(len(c) - len(name)) <= max(3, len(name) // 3)]
     if not pool:
         return None
     if len(pool) > 2000:
         pool = [c for c in pool if c[:1] == name[:1]][:2000]
+    limit = 0 if len(name) < 3 else 1 if len(name) < 8 else 2
+    best: tuple[int, str] | None = None
+    for candidate in pool if limit else ():
+        distance = _edit_distance(name, candidate, limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    if best is not None:
+        return best[1]
     found = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
     return found[0] if found else None
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Damerau-Levenshtein without repeated edits), or limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _replicas(resource: Resource) -> int | None:

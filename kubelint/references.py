@@ -48,7 +48,7 @@ def _webhooks(resource: Resource, graph: "Graph") -> Iterator[Reference]:
             fail = webhook.get("failurePolicy", "Fail") == "Fail"
             effect = ("every request it intercepts is rejected (failurePolicy: Fail)" if fail
                       else "the webhook is skipped")
-            yield from _service_ref(resource, ("webhooks", index, "clientConfig", "service"),
+            yield from _service_ref(resource, graph, ("webhooks", index, "clientConfig", "service"),
                                     f'webhook "{webhook.get("name")}"', effect)
 
 
@@ -272,10 +272,12 @@ def _hpa(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                         via="scaleTargetRef", effect="the autoscaler cannot scale anything (FailedGetScale)")
 
 
-def _service_ref(resource: Resource, path: Path, via: str, effect: str) -> Iterator[Reference]:
+def _service_ref(resource: Resource, graph: "Graph", path: Path, via: str, effect: str) -> Iterator[Reference]:
     service = k8s.get(resource.data, path)
     if not isinstance(service, dict) or not text(service.get("name")) or not text(service.get("namespace")):
         return
+    if service["namespace"] not in graph.namespaces_used:
+        return   # a Service of a namespace the input does not touch is someone else's
     port = integer(service.get("port"))
     yield Reference(resource, path + ("name",), "Service", service["name"], service["namespace"], via=via,
                     effect=effect, port=443 if port is None else port,
@@ -292,10 +294,10 @@ HANDLERS = {
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): _binding,
     ("autoscaling", "HorizontalPodAutoscaler"): _hpa,
     ("apiregistration.k8s.io", "APIService"): lambda resource, graph: _service_ref(
-        resource, ("spec", "service"), "APIService", "requests to the API it serves fail (503)"),
+        resource, graph, ("spec", "service"), "APIService", "requests to the API it serves fail (503)"),
     ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"): _webhooks,
     ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): _webhooks,
     ("apiextensions.k8s.io", "CustomResourceDefinition"): lambda resource, graph: _service_ref(
-        resource, ("spec", "conversion", "webhook", "clientConfig", "service"), "conversion webhook",
+        resource, graph, ("spec", "conversion", "webhook", "clientConfig", "service"), "conversion webhook",
         "reading the custom resources in other versions fails"),
 }

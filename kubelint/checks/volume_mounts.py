@@ -20,12 +20,28 @@ PARAMS: dict = {}
 
 
 def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
+    schema_keys = _schema_list_keys(ctx.bundle)
     for resource in graph(ctx).with_pod_spec():
-        for problem in _check(resource):
+        for problem in _check(resource, schema_keys):
             yield resource, problem
 
 
-def _check(resource: Resource) -> Iterator[Problem]:
+def _schema_list_keys(bundle) -> set[str]:
+    """The container lists whose duplicate paths the schema rules already report (list-map keys).
+
+    Kubernetes 1.30 and later declare volumeMounts keyed by mountPath and volumeDevices by
+    devicePath; schema-duplicate-key reports those, so this rule reports only what they cannot
+    see: duplicates in older releases and a devicePath that is also a mountPath.
+    """
+    try:
+        properties = bundle.defs["io.k8s.api.core.v1.Container"]["properties"]
+    except (AttributeError, KeyError, TypeError):
+        return set()
+    return {field_name for field_name in ("volumeMounts", "volumeDevices")
+            if properties.get(field_name, {}).get("x-kubernetes-list-map-keys")}
+
+
+def _check(resource: Resource, schema_keys: set[str]) -> Iterator[Problem]:
     found = k8s.pod_spec(resource)
     if found is None:
         return
@@ -64,13 +80,14 @@ def _check(resource: Resource) -> Iterator[Problem]:
                 key = "mountPath" if field_name == "volumeMounts" else "devicePath"
                 target = mount.get(key)
                 if isinstance(target, str) and target:
-                    normal = target.rstrip("/") or "/"
-                    if normal in seen_paths:
+                    normal = target   # compared as written, as ValidateVolumeMounts does
+                    earlier = seen_paths.get(normal, "")
+                    if earlier and (field_name not in schema_keys or not earlier.startswith(field_name)):
                         yield Problem(path + (field_name, index, key), f'{key} "{target}" is used twice in container '
-                                      f'"{container.get("name")}" (also by {seen_paths[normal]}): '
+                                      f'"{container.get("name")}" (also by {earlier}): '
                                       f"{effect} (must be unique)", hint="mount each path once, or use subPath to "
                                                                          "combine files of several volumes")
-                    else:
+                    elif not earlier:
                         seen_paths[normal] = f"{field_name}[{index}]"
     for name, index in names.items():
         if name not in used:

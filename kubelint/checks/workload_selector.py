@@ -39,7 +39,8 @@ def _check(resource: Resource, kind: str) -> Iterator[Problem]:
     labels = k8s.get(spec, ("template", "metadata", "labels"))
     labels = labels if isinstance(labels, dict) else {}
     match_labels = raw.get("matchLabels") if isinstance(raw, dict) else None
-    if kind != "ReplicationController" and len(raw) == 1 and isinstance(match_labels, dict) and match_labels \
+    if kind != "ReplicationController" and isinstance(raw, dict) and len(raw) == 1 and match_labels \
+            and isinstance(match_labels, dict) \
             and all(labels.get(k) == v for k, v in match_labels.items()):
         return   # the common case, decided without building a selector
     try:
