@@ -92,6 +92,11 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def items(value: Any) -> list:
+    """A list field, or an empty list when it is absent or of the wrong type."""
+    return value if isinstance(value, list) else []
+
+
 def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -375,7 +380,7 @@ class Graph:
         if self._limit_defaults is None:
             defaults: dict[str | None, set[str]] = {}
             for limit_range in self.of_kind("", "LimitRange"):
-                for item in k8s.get(limit_range.data, ("spec", "limits")) or []:
+                for item in items(k8s.get(limit_range.data, ("spec", "limits"))):
                     if isinstance(item, dict) and item.get("type") == "Container":
                         for field_name in ("defaultRequest", "default", "max"):
                             if isinstance(item.get(field_name), dict):
@@ -661,32 +666,32 @@ def _find_generated(g: Graph, out: dict[tuple, Known]) -> None:
             else:
                 target_ns, inner = resource.namespace, spec
                 name = k8s.get(spec, ("target", "name")) or resource.name
-            items = inner.get("data")
-            exact = isinstance(items, list) and not inner.get("dataFrom") and not k8s.get(inner, ("target", "template"))
-            keys = frozenset(str(i.get("secretKey")) for i in items if isinstance(i, dict)) if exact else None
+            entries = inner.get("data")
+            exact = isinstance(entries, list) and not inner.get("dataFrom") and not k8s.get(inner, ("target", "template"))
+            keys = frozenset(str(i.get("secretKey")) for i in entries if isinstance(i, dict)) if exact else None
             add("Secret", target_ns, name, resource, kind, keys)
     for resource, spec in specs("cert-manager.io", "Certificate"):
         plain = not spec.get("keystores") and not spec.get("additionalOutputFormats")
         add("Secret", resource.namespace, spec.get("secretName"), resource, "cert-manager Certificate",
             TLS_KEYS if plain else None)
     for resource, spec in specs("secrets-store.csi.x-k8s.io", "SecretProviderClass"):
-        for item in spec.get("secretObjects") or []:
-            if isinstance(item, dict) and isinstance(item.get("data") or [], list):
-                keys = frozenset(str(d.get("key")) for d in item.get("data") or [] if isinstance(d, dict))
+        for item in items(spec.get("secretObjects")):
+            if isinstance(item, dict) and isinstance(item.get("data", []), list):
+                keys = frozenset(str(d.get("key")) for d in items(item.get("data")) if isinstance(d, dict))
                 add("Secret", resource.namespace, item.get("secretName"), resource, "SecretProviderClass",
                     keys or None)
     for resource, spec in specs("networking.k8s.io", "Ingress"):
         annotations = mapping(k8s.get(resource.data, ("metadata", "annotations")))
         if any(a in annotations for a in CERT_MANAGER_ANNOTATIONS) or \
                 str(annotations.get("kubernetes.io/tls-acme", "")).lower() == "true":
-            for tls in spec.get("tls") or []:
+            for tls in items(spec.get("tls")):
                 if isinstance(tls, dict):
                     add("Secret", resource.namespace, tls.get("secretName"), resource,
                         "cert-manager (Ingress annotation)", TLS_KEYS)
     for resource, spec in specs("apps", "StatefulSet"):
         replicas = integer(spec.get("replicas"))
         replicas = 1 if replicas is None else min(replicas, 1000)
-        for claim in spec.get("volumeClaimTemplates") or []:
+        for claim in items(spec.get("volumeClaimTemplates")):
             claim_name = text(k8s.get(claim, ("metadata", "name")))
             if claim_name and resource.name:
                 for ordinal in range(replicas):
@@ -747,7 +752,7 @@ def _words(container: dict) -> Iterator[str]:
     for field_name in ("command", "args"):
         if isinstance(container.get(field_name), list):
             values.extend(container[field_name])
-    for env in container.get("env") or []:
+    for env in items(container.get("env")):
         if isinstance(env, dict):
             values.append(env.get("value"))
     for value in values:
@@ -763,13 +768,13 @@ def _creation_grants(g: Graph) -> dict[tuple, dict[str, set[str]]]:
     roles: dict[tuple, dict[str, set[str]]] = {}
     for kind in ("Role", "ClusterRole"):
         for role in g.of_kind("rbac.authorization.k8s.io", kind):
-            rules = [r for r in role.data.get("rules") or [] if isinstance(r, dict)] \
+            rules = [r for r in items(role.data.get("rules")) if isinstance(r, dict)] \
                 if isinstance(role.data.get("rules"), list) else []
             creatable = {r for rule in rules if _grants_create(rule) for r in _resources(rule) if r in _CREATABLE}
             if creatable:
                 roles[(kind, role.namespace if kind == "Role" else None, role.name)] = {
                     _CREATABLE[resource]: {n for rule in rules if resource in _resources(rule)
-                                           for n in rule.get("resourceNames") or [] if isinstance(n, str)}
+                                           for n in items(rule.get("resourceNames")) if isinstance(n, str)}
                     for resource in creatable}
     if not roles:
         return {}
@@ -779,11 +784,13 @@ def _creation_grants(g: Graph) -> dict[tuple, dict[str, set[str]]]:
             role_ref = binding.data.get("roleRef")
             if not isinstance(role_ref, dict):
                 continue
-            role_kind = role_ref.get("kind")
-            grant = roles.get((role_kind, binding.namespace if role_kind == "Role" else None, role_ref.get("name")))
+            role_kind, role_name = role_ref.get("kind"), role_ref.get("name")
+            if not isinstance(role_kind, str) or not isinstance(role_name, str):
+                continue
+            grant = roles.get((role_kind, binding.namespace if role_kind == "Role" else None, role_name))
             if not grant:
                 continue
-            for subject in binding.data.get("subjects") or []:
+            for subject in items(binding.data.get("subjects")):
                 if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and text(subject.get("name")):
                     namespace = text(subject.get("namespace")) or binding.namespace
                     target = out.setdefault((namespace, subject["name"]), {})
@@ -793,13 +800,11 @@ def _creation_grants(g: Graph) -> dict[tuple, dict[str, set[str]]]:
 
 
 def _grants_create(rule: dict) -> bool:
-    verbs = rule.get("verbs") or []
-    groups = rule.get("apiGroups") or []
-    return isinstance(verbs, list) and ("create" in verbs or "*" in verbs) and ("" in groups or "*" in groups)
+    verbs = items(rule.get("verbs"))
+    groups = items(rule.get("apiGroups"))
+    return ("create" in verbs or "*" in verbs) and ("" in groups or "*" in groups)
 
 
 def _resources(rule: dict) -> list[str]:
-    resources = rule.get("resources") or []
-    if not isinstance(resources, list):
-        return []
+    resources = items(rule.get("resources"))
     return list(_CREATABLE) if "*" in resources else [r for r in resources if isinstance(r, str)]

@@ -78,7 +78,7 @@ def pod_references(resource: Resource, spec_path: Path, spec: dict,
                             via="imagePullSecrets", severity=Severity.WARNING,
                             effect="images from a private registry fail to pull (ImagePullBackOff)")
     for index, volume in enumerate(_list(spec.get("volumes"))):
-        if isinstance(volume, dict) and volume.get("name") not in claim_templates:
+        if isinstance(volume, dict) and not (isinstance(volume.get("name"), str) and volume["name"] in claim_templates):
             yield from _volume(resource, spec_path + ("volumes", index), volume)
     for path, container in k8s.containers(spec, spec_path):
         yield from _container(resource, path, container)

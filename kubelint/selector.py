@@ -36,10 +36,11 @@ class Requirement:
         if self.key not in labels and self.key in wildcard:
             return self.operator != "DoesNotExist"
         present = self.key in labels
+        value = labels.get(self.key)
         if self.operator == "In":
-            return present and labels[self.key] in self.values
+            return present and isinstance(value, str) and value in self.values
         if self.operator == "NotIn":
-            return not present or labels[self.key] not in self.values
+            return not present or not isinstance(value, str) or value not in self.values
         if self.operator == "Exists":
             return present
         return not present

@@ -17,7 +17,7 @@ import re
 from typing import Iterator
 
 from kubelint import k8s
-from kubelint.graph import closest, graph, text
+from kubelint.graph import closest, graph, items, text
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}
@@ -78,8 +78,7 @@ def _check(g, template) -> Iterator[Problem]:
                     if problem is not None:
                         yield problem
         for field_name in ("command", "args"):
-            items = container.get(field_name)
-            for index, value in enumerate(items if isinstance(items, list) else []):
+            for index, value in enumerate(items(container.get(field_name))):
                 if isinstance(value, str) and "$(" in value:
                     for name in references(value):
                         problem = _undefined(g, namespace, links, name, every, names, None, container,
@@ -90,15 +89,14 @@ def _check(g, template) -> Iterator[Problem]:
 
 def _mentions_variables(container: dict, env: list) -> bool:
     for field_name in ("command", "args"):
-        items = container.get(field_name)
-        if isinstance(items, list) and any(isinstance(v, str) and "$(" in v for v in items):
+        if any(isinstance(v, str) and "$(" in v for v in items(container.get(field_name))):
             return True
     return any(isinstance(item, dict) and isinstance(item.get("value"), str) and "$(" in item["value"] for item in env)
 
 
 def _env_from_names(g, namespace, container: dict) -> set[str] | None:
     names: set[str] = set()
-    for item in container.get("envFrom") or []:
+    for item in items(container.get("envFrom")):
         if not isinstance(item, dict):
             continue
         prefix = item.get("prefix") if isinstance(item.get("prefix"), str) else ""
@@ -174,7 +172,7 @@ def _service_defines(g, namespace, match) -> bool:
         return g.find("", "Service", namespace, prefix.lower().replace("_", "-")) is not None
     if not _has_cluster_ip(spec):
         return False
-    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    ports = [p for p in items(spec.get("ports")) if isinstance(p, dict)]
     groups = match.groupdict()
     if groups.get("port"):
         return any(isinstance(p.get("name"), str) and p["name"].upper().replace("-", "_") == groups["port"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint import k8s
-from kubelint.graph import closest, graph
+from kubelint.graph import closest, graph, items
 from kubelint.model import Problem, Resource, Severity
 
 PARAMS: dict = {}
@@ -26,7 +26,7 @@ def declared_ports(template) -> list[tuple[object, object, str]]:
     for path, container in k8s.containers(spec, template.spec_path, ("containers", "initContainers")):
         if path[-2] == "initContainers" and container.get("restartPolicy") != "Always":
             continue
-        for port in container.get("ports") or []:
+        for port in items(container.get("ports")):
             if isinstance(port, dict):
                 out.append((port.get("name"), port.get("containerPort"), port.get("protocol") or "TCP"))
     return out

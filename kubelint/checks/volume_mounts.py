@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint import k8s
-from kubelint.graph import closest, graph
+from kubelint.graph import closest, graph, items
 from kubelint.model import Problem, Resource, Severity
 
 PARAMS: dict = {}
@@ -50,7 +50,7 @@ def _check(resource: Resource, schema_keys: set[str]) -> Iterator[Problem]:
     names = {v["name"]: i for i, v in enumerate(volumes) if isinstance(v, dict) and isinstance(v.get("name"), str)}
     claims: set[str] = set()
     if resource.kind == "StatefulSet":
-        for claim in k8s.get(resource.data, ("spec", "volumeClaimTemplates")) or []:
+        for claim in items(k8s.get(resource.data, ("spec", "volumeClaimTemplates"))):
             name = k8s.get(claim, ("metadata", "name"))
             if isinstance(name, str):
                 claims.add(name)
