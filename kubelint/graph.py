@@ -557,12 +557,13 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The most similar existing name ("did you mean ..."), if one is close enough.
 
     A name one or two edits away (an insertion, deletion, substitution or swap of neighbours:
-    `wbe` for `web`) wins; otherwise difflib's ratio must reach 0.75.
+    `wbe` for `web`) wins; otherwise difflib's ratio must reach 0.75; otherwise a name that
+    begins with it (`username` for `user`).
     """
-    pool = [c for c in candidates if isinstance(c, str) and c != name
-            and abs(len(c) - len(name)) <= max(3, len(name) // 3)]
+    candidates = [c for c in candidates if isinstance(c, str) and c != name]
+    pool = [c for c in candidates if abs(len(c) - len(name)) <= max(3, len(name) // 3)]
     if not pool:
-        return None
+        return _extension(name, candidates)
     if len(pool) > 2000:
         pool = [c for c in pool if c[:1] == name[:1]][:2000]
     limit = 0 if len(name) < 3 else 1 if len(name) < 8 else 2
@@ -574,7 +575,15 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     if best is not None:
         return best[1]
     found = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
-    return found[0] if found else None
+    return found[0] if found else _extension(name, candidates)
+
+
+def _extension(name: str, candidates: list[str]) -> str | None:
+    """The shortest candidate that begins with name (`user` for `username`), for names of 3+ characters."""
+    if len(name) < 3:
+        return None
+    longer = [c for c in candidates if c.startswith(name)]
+    return min(longer, key=len) if longer else None
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
