@@ -101,7 +101,7 @@ def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class PodTemplate:
     """The pods a workload runs: its pod spec, labels and how many there are."""
 
@@ -124,7 +124,7 @@ class PodTemplate:
         return f"{self.owner.kind}/{self.owner.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Known:
     """An object the run knows to exist, and where that knowledge comes from."""
 
@@ -251,8 +251,11 @@ class Graph:
             return generated
         pattern = self.external.find(group, kind, namespace, name)
         if pattern is not None:
-            return Known("builtin" if pattern.builtin else "external", keys=pattern.keys, env_keys=pattern.keys,
-                         note=pattern.text)
+            known = self._known.get(id(pattern))
+            if known is None:
+                known = self._known[id(pattern)] = Known("builtin" if pattern.builtin else "external",
+                                                         keys=pattern.keys, env_keys=pattern.keys, note=pattern.text)
+            return known
         return None
 
     def has_kind(self, group: str, kind: str) -> bool:

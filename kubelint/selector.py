@@ -10,7 +10,6 @@ with one of the values, ``NotIn`` matches when the key is absent, ``Exists`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -20,11 +19,23 @@ class SelectorError(ValueError):
     """A selector the API server would reject; schema and syntax rules report it, not us."""
 
 
-@dataclass(frozen=True, slots=True)
 class Requirement:
-    key: str
-    operator: str
-    values: frozenset[str] = frozenset()
+    """One requirement of a selector: a key, an operator and (for In and NotIn) values."""
+
+    __slots__ = ("key", "operator", "values")
+
+    def __init__(self, key: str, operator: str, values: frozenset[str] = frozenset()):
+        self.key, self.operator, self.values = key, operator, values
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Requirement) and (self.key, self.operator, self.values) == (
+            other.key, other.operator, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.operator, self.values))
+
+    def __repr__(self) -> str:
+        return f"Requirement({self.key!r}, {self.operator!r}, {set(self.values) or ''})"
 
     def matches(self, labels: Mapping[str, Any], wildcard: Iterable[str] = ()) -> bool:
         """Whether ``labels`` satisfy this requirement.
