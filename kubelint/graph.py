@@ -9,7 +9,8 @@ Built once per run (``graph(ctx)`` caches it in ``ctx.cache``) and read-only aft
   that a selector is resolved by lookup, not by a scan;
 - objects that other objects of the input create: Secrets of SealedSecrets, ExternalSecrets,
   cert-manager Certificates and annotated Ingresses, PVCs of StatefulSet volume claim
-  templates, objects a Job with the RBAC rights to create them names in its arguments;
+  templates, Secrets and ConfigMaps a workload whose RBAC lets it create them names (in a
+  Job's arguments, an init container's, or its role's resourceNames);
 - objects outside the input: Kubernetes' built-ins and the ``external`` patterns
   (``kubelint/external.py``);
 - every reference from one object to another (``references``), extracted once, and
@@ -23,7 +24,7 @@ each reference or selector is resolved by dictionary lookups.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from kubelint import k8s
@@ -38,7 +39,6 @@ GROUP_ALIASES = {
     ("extensions", "Deployment"): "apps",
     ("extensions", "DaemonSet"): "apps",
     ("extensions", "ReplicaSet"): "apps",
-    ("apps", "ReplicationController"): "",
     ("extensions", "Ingress"): "networking.k8s.io",
     ("extensions", "NetworkPolicy"): "networking.k8s.io",
     ("extensions", "PodSecurityPolicy"): "policy",
@@ -115,10 +115,6 @@ class PodTemplate:
     @property
     def namespace(self) -> str | None:
         return self.owner.namespace
-
-    @property
-    def labels_path(self) -> Path:
-        return self.spec_path[:-1] + ("metadata", "labels")
 
     def describe(self) -> str:
         return f"{self.owner.kind}/{self.owner.name}"
@@ -214,7 +210,8 @@ class Graph:
         spec = k8s.get(resource.data, spec_path)
         if not isinstance(spec, dict):
             return
-        labels = k8s.get(resource.data, ("metadata", "labels") if kind == "Pod" else spec_path[:-1] + ("metadata", "labels"))
+        labels_path = ("metadata", "labels") if kind == "Pod" else spec_path[:-1] + ("metadata", "labels")
+        labels = k8s.get(resource.data, labels_path)
         labels = {k: v for k, v in labels.items() if isinstance(v, str)} if isinstance(labels, dict) else {}
         template = PodTemplate(resource, spec_path, spec, labels, GENERATED_LABELS.get(kind, frozenset()),
                                _replicas(resource))
@@ -281,13 +278,6 @@ class Graph:
                     found.setdefault((g, k, n), []).append(ns)
             self._namespaces_of = found
         return sorted(self._namespaces_of.get((canonical_group(group, kind), kind, name), []))
-
-    def is_namespaced(self, api_version: str, kind: str) -> bool:
-        info = self.bundle.kind(api_version, kind) if self.bundle is not None else None
-        if info is not None:
-            return info.namespaced
-        custom = self.crds.lookup(api_version, kind) if self.crds is not None else None
-        return custom.namespaced if custom is not None else True
 
     # --- pods and selectors ----------------------------------------------------------------
 
@@ -361,7 +351,8 @@ class Graph:
         if self._custom_names is None:
             names: dict[str | None, set[str]] = {}
             labels: dict[str | None, set[tuple[str, str]]] = {}
-            custom = [r for (group, kind) in self.kinds() if not builtin_group(group) for r in self.of_kind(group, kind)]
+            custom = [r for (group, kind) in self.kinds() if not builtin_group(group)
+                      for r in self.of_kind(group, kind)]
             for resource in custom:
                 if resource.name:
                     names.setdefault(resource.namespace, set()).add(resource.name)
@@ -489,10 +480,10 @@ class Graph:
             if problem is not None:
                 yield problem
 
-    def missing(self, ref: Reference, what: str | None = None) -> Problem:
+    def missing(self, ref: Reference) -> Problem:
         where = f' in namespace "{ref.namespace}"' if ref.namespace else ""
         via = f" ({ref.via})" if ref.via else ""
-        message = f'{what or ref.kind} "{ref.name}"{via} not found{where}'
+        message = f'{ref.kind} "{ref.name}"{via} not found{where}'
         if ref.effect:
             message += f": {ref.effect}"
         suggestion = closest(ref.name, self.names(ref.group, ref.kind, ref.namespace))
@@ -679,7 +670,8 @@ def _find_generated(g: Graph, out: dict[tuple, Known]) -> None:
                 target_ns, inner = resource.namespace, spec
                 name = k8s.get(spec, ("target", "name")) or resource.name
             entries = inner.get("data")
-            exact = isinstance(entries, list) and not inner.get("dataFrom") and not k8s.get(inner, ("target", "template"))
+            exact = (isinstance(entries, list) and not inner.get("dataFrom")
+                     and not k8s.get(inner, ("target", "template")))
             keys = frozenset(str(i.get("secretKey")) for i in entries if isinstance(i, dict)) if exact else None
             add("Secret", target_ns, name, resource, kind, keys)
     for resource, spec in specs("cert-manager.io", "Certificate"):

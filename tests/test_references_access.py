@@ -8,7 +8,7 @@ SA, RBAC, PRIORITY = "serviceaccount-ref", "rbac-ref", "priorityclass-ref"
 
 
 def test_service_accounts_of_pods_with_the_default_one_built_in():
-    findings = expect(f"""apiVersion: v1
+    findings = expect("""apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: api

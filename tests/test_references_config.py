@@ -163,7 +163,7 @@ spec:
 
 
 def test_secrets_other_objects_create_count_as_present_with_their_keys():
-    expect(f"""apiVersion: bitnami.com/v1alpha1
+    expect("""apiVersion: bitnami.com/v1alpha1
 kind: SealedSecret
 metadata:
   name: sealed
@@ -182,7 +182,7 @@ spec:
     name: vault-db
   data:
     - secretKey: url
-      remoteRef: {{key: db/url}}
+      remoteRef: {key: db/url}
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -191,7 +191,7 @@ metadata:
   namespace: shop
 spec:
   secretName: web-cert
-  issuerRef: {{name: letsencrypt, kind: ClusterIssuer}}
+  issuerRef: {name: letsencrypt, kind: ClusterIssuer}
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -204,7 +204,7 @@ spec:
   tls:
     - secretName: ingress-cert
   defaultBackend:
-    service: {{name: web, port: {{number: 80}}}}
+    service: {name: web, port: {number: 80}}
 ---
 """ + pod(f"""  containers:
     - name: app

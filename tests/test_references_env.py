@@ -69,7 +69,8 @@ data:
 """
     expect(config + pod(f"""        - name: URL
           value: $(DB_HOST) $(HOST)   # expect: {RULE}
-""").replace("      env:", "      envFrom:\n        - configMapRef: {name: config}\n          prefix: DB_\n      env:"), RULE)
+""").replace("      env:", "      envFrom:\n        - configMapRef: {name: config}\n"
+                                    "          prefix: DB_\n      env:"), RULE)
     expect(pod("""        - name: URL
           value: $(ANYTHING)
 """).replace("      env:", "      envFrom:\n        - secretRef: {name: made-elsewhere}\n      env:"), RULE)

@@ -81,7 +81,8 @@ spec:
 
 
 def test_webhook_and_api_service_services_and_ports():
-    expect(SERVICES.replace("9000}", "9000}\n    - {name: https, port: 443, targetPort: 8443}") + f"""apiVersion: admissionregistration.k8s.io/v1
+    services = SERVICES.replace("9000}", "9000}\n    - {name: https, port: 443, targetPort: 8443}")
+    expect(services + f"""apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingWebhookConfiguration
 metadata:
   name: shop

@@ -37,13 +37,15 @@ items:
     kind: ConfigMap
     metadata:
       name: settings   # expect: {DUPLICATE}
-""".replace("  name: settings\n  namespace: default", f"  name: settings   # expect: {DUPLICATE}\n  namespace: default"),
+""".replace("  name: settings\n  namespace: default",
+           f"  name: settings   # expect: {DUPLICATE}\n  namespace: default"),
         DUPLICATE)
     assert "the first definition is at test.yaml:4" in findings[0].message
 
 
 def test_kinds_served_by_two_groups_are_one_object():
-    old = deployment("web").replace("apps/v1", "extensions/v1beta1").replace("  name: web\n", f"  name: web   # expect: {DUPLICATE}\n", 1)
+    old = deployment("web").replace("apps/v1", "extensions/v1beta1")
+    old = old.replace("  name: web\n", f"  name: web   # expect: {DUPLICATE}\n", 1)
     expect(deployment("web") + "---\n" + old, DUPLICATE)
 
 

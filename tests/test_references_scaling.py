@@ -77,9 +77,8 @@ def test_utilization_needs_requests_in_every_container_and_limits_count():
 
 
 def test_default_metric_of_v1_and_of_v2_without_metrics_is_cpu():
-    expect(deployment("a", containers=container("a", MEMORY)) + "---\n"
-           + hpa("a", "", target=f"a   # expect: {HPA}").replace("  scaleTargetRef:", f"  scaleTargetRef:   # expect: {HPA}")
-           .replace(f"a   # expect: {HPA}", "a")
+    no_metrics = hpa("a", "").replace("  scaleTargetRef:", f"  scaleTargetRef:   # expect: {HPA}")
+    expect(deployment("a", containers=container("a", MEMORY)) + "---\n" + no_metrics
            + deployment("b", containers=container("b", MEMORY)) + "---\n"
            + hpa("b", f"  targetCPUUtilizationPercentage: 50   # expect: {HPA}\n", api="autoscaling/v1"), HPA)
 

@@ -133,7 +133,8 @@ spec:
 
 
 def test_pods_an_operator_makes_from_a_custom_resource_are_assumed():
-    expect(service("    prometheus: main", name="prometheus") + service("    team: shards", name="shards") + """apiVersion: monitoring.coreos.com/v1
+    services = service("    prometheus: main", name="prometheus") + service("    team: shards", name="shards")
+    expect(services + """apiVersion: monitoring.coreos.com/v1
 kind: Prometheus
 metadata:
   name: main
@@ -186,7 +187,8 @@ def test_a_port_name_only_some_selected_workloads_declare_is_a_warning():
 
 def test_numeric_target_ports_are_informational_and_only_when_pods_declare_ports():
     declares = "        - name: web\n          image: nginx:1.27\n          ports: [{containerPort: 8080}]"
-    text = (service("    app: web", f"    - {{port: 80}}   # expect: {PORT}[info]\n    - {{port: 81, targetPort: 8080}}")
+    ports = f"    - {{port: 80}}   # expect: {PORT}[info]\n    - {{port: 81, targetPort: 8080}}"
+    text = (service("    app: web", ports)
             + deployment("web", containers=declares) + "---\n"
             + service("    app: quiet", "    - {port: 80, targetPort: 9999}", name="quiet") + deployment("quiet"))
     findings = expect(text, PORT)

@@ -240,7 +240,10 @@ spec:
     metadata:
       labels: {{app: db}}
     spec:
-      containers: [{{name: db, image: postgres:16.4, volumeMounts: [{{name: data, mountPath: /d}}, {{name: s, mountPath: /s}}]}}]
+      containers:
+        - name: db
+          image: postgres:16.4
+          volumeMounts: [{{name: data, mountPath: /d}}, {{name: s, mountPath: /s}}]
       volumes:
         - name: s
           ephemeral:

@@ -24,7 +24,8 @@ PARAMS: dict = {}
 
 REPORTED = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 SERVICE_LINK = re.compile(r"(?P<service>.+?)_SERVICE_(?:HOST|PORT(?:_(?P<port>.+))?)\Z")
-DOCKER_LINK = re.compile(r"(?P<service>.+?)_PORT(?:_(?P<number>\d+)_(?P<proto>TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?\Z")
+DOCKER_LINK = re.compile(r"(?P<service>.+?)_PORT"
+                         r"(?:_(?P<number>\d+)_(?P<proto>TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?\Z")
 MASTER = frozenset({"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBERNETES_SERVICE_PORT_HTTPS",
                     "KUBERNETES_PORT", "KUBERNETES_PORT_443_TCP", "KUBERNETES_PORT_443_TCP_PROTO",
                     "KUBERNETES_PORT_443_TCP_PORT", "KUBERNETES_PORT_443_TCP_ADDR"})

@@ -59,7 +59,8 @@ def _utilization_metrics(hpa: Resource) -> Iterator[tuple[Path, str, str | None,
         return
     metrics = spec.get("metrics")
     if not metrics:
-        yield ("spec", "scaleTargetRef"), "cpu", None, "without metrics, the autoscaler's default of 80% CPU utilization"
+        yield (("spec", "scaleTargetRef"), "cpu", None,
+               "without metrics, the autoscaler's default of 80% CPU utilization")
         return
     for index, metric in enumerate(metrics if isinstance(metrics, list) else []):
         if not isinstance(metric, dict):

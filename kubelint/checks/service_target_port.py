@@ -86,7 +86,7 @@ def _named(service, path, target, protocol, templates, declared):
     if suggestion:
         message += f'; did you mean "{suggestion}"?'
     elif any(n == target for t in templates for n, _, _ in declared[id(t)]):
-        message += f" (a port of that name exists with another protocol)"
+        message += " (a port of that name exists with another protocol)"
     yield service, Problem(path, message, hint="name the container port (ports[].name) the Service should "
                                                 "reach, or use its number")
 
