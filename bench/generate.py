@@ -1,10 +1,11 @@
 """Generate realistic N-document bundles for benchmarks.
 
 Each "app unit" is ten documents that reference each other correctly
-(Deployment, Service, ConfigMap, Secret, PersistentVolumeClaim, StatefulSet
+(ConfigMap, Secret, PersistentVolumeClaim, Deployment, Service, StatefulSet
 with its headless Service, Ingress, HorizontalPodAutoscaler,
 PodDisruptionBudget) and follow the default best-practice rules, so a correct
-linter reports nothing on the whole bundle.
+linter reports nothing on the whole bundle. Objects come before the objects
+that reference them, so a bundle cut inside a unit is still consistent.
 
 Usage: python bench/generate.py N > bundle.yaml
 """
@@ -14,6 +15,39 @@ from __future__ import annotations
 import sys
 
 UNIT = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-{i}-config
+  namespace: shop
+data:
+  LOG_LEVEL: info
+  FEATURE_FLAGS: "search,checkout"
+  app.properties: |
+    cache.size=512
+    cache.ttl=60s
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: web-{i}-db
+  namespace: shop
+type: Opaque
+data:
+  password: c2VjcmV0LXZhbHVlLXtpfQ==
+  username: d2Vi
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: web-{i}-uploads
+  namespace: shop
+spec:
+  accessModes: ["ReadWriteMany"]
+  resources:
+    requests:
+      storage: 10Gi
+---
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -125,39 +159,6 @@ spec:
       port: 80
       targetPort: http
       protocol: TCP
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: web-{i}-config
-  namespace: shop
-data:
-  LOG_LEVEL: info
-  FEATURE_FLAGS: "search,checkout"
-  app.properties: |
-    cache.size=512
-    cache.ttl=60s
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: web-{i}-db
-  namespace: shop
-type: Opaque
-data:
-  password: c2VjcmV0LXZhbHVlLXtpfQ==
-  username: d2Vi
----
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: web-{i}-uploads
-  namespace: shop
-spec:
-  accessModes: ["ReadWriteMany"]
-  resources:
-    requests:
-      storage: 10Gi
 ---
 apiVersion: v1
 kind: Service

@@ -64,6 +64,9 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
                          help="only these rules (ids or prefixes, comma-separated; may repeat)")
     command.add_argument("--ignore", action="append", default=[], metavar="RULES",
                          help="skip these rules (ids or prefixes, comma-separated; may repeat)")
+    command.add_argument("--external", action="append", default=[], metavar="PATTERN",
+                         help="an object that exists in the cluster although the input lacks it, like "
+                              "Secret/*/tls-* or ConfigMap/shop/shared-config (may repeat; see README)")
     command.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     command.add_argument("--statistics", action="store_true", help="add finding counts per rule")
     command.add_argument("--no-color", action="store_true", help="never colour the output")
@@ -150,6 +153,11 @@ def options_from_args(args):
             raise ConfigError(str(exc)) from None
     if args.max_file_size <= 0:
         raise ConfigError("--max-file-size must be a positive number of MiB")
+    external = [p.strip() for p in args.external if p.strip()]
+    try:
+        config_module.check_external("--external", external)
+    except config_module.ConfigError as exc:
+        raise ConfigError(str(exc)) from None
     namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
     pod_security = dict(config.pod_security)
     if getattr(args, "pod_security", None):  # `kubelint schedule` has no such option
@@ -162,7 +170,7 @@ def options_from_args(args):
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
-                   external=list(config.external), root=config.root, extra=dict(config.extra),
+                   external=list(config.external) + external, root=config.root, extra=dict(config.extra),
                    pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
                    report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
                                                or config.report_unused_suppressions))

@@ -170,6 +170,7 @@ def parse_config(raw: dict, path: Path) -> Config:
             config.crds = [str((path.parent / p)) for p in _list(path, key, value)]
         elif key == "external":
             config.external = _list(path, key, value)
+            check_external(f"{path}: external", config.external)
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: severity must be {KEYS[key]}")
@@ -211,6 +212,17 @@ def parse_config(raw: dict, path: Path) -> Config:
                 raise ConfigError(f"{path}: report-unused-suppressions must be true or false")
             config.report_unused_suppressions = value
     return config
+
+
+def check_external(where: str, patterns: list[str]) -> None:
+    """Raise ConfigError for the first malformed pattern of objects outside the input."""
+    from kubelint.external import PatternError, parse
+
+    for pattern in patterns:
+        try:
+            parse(pattern)
+        except PatternError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
 
 
 def check_rule_pattern(pattern: str, rules: dict, where: str) -> None:

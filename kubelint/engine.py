@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -70,11 +72,27 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
         runner.read(source)
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
-    runner.validate()
-    runner.run_checks()
-    findings = runner.finish()
+    with _frozen_heap():
+        runner.validate()
+        runner.run_checks()
+        findings = runner.finish()
     return RunResult(findings, files=len(sources), documents=runner.document_count, resources=runner.resources,
                      kube_version=version, elapsed=time.perf_counter() - started, suppressed=runner.suppressed)
+
+
+@contextmanager
+def _frozen_heap():
+    """Keep the cyclic garbage collector from rescanning the parsed documents (gc.freeze).
+
+    They live until the run ends, and on a big bundle every full collection walks their millions
+    of objects again: the indexes the checks build would trigger one more, costing 0.2 s on
+    10,000 documents.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Run:

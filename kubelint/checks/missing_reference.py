@@ -1,0 +1,31 @@
+"""A reference by name to an object that is neither in the input, nor made by another object of
+the input, nor built into Kubernetes, nor declared external; or to a key or port it lacks.
+
+One mechanism for many rules, bound by parameters as kube-linter binds its templates:
+``kinds`` are the target kinds (ConfigMap, Secret, ServiceAccount ...), ``sources`` the
+kinds of the referring objects (empty: any; ``workloads``: every kind with a pod
+template). The references themselves are extracted once per run by ``kubelint.references``
+and resolved by ``kubelint.graph.Graph.check_reference``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kubelint import k8s
+from kubelint.graph import graph
+
+PARAMS: dict = {"kinds": [], "sources": []}
+
+
+def check_run(rule, ctx) -> Iterator:
+    g = graph(ctx)
+    sources = set()
+    for source in rule.params.get("sources") or []:
+        sources |= k8s.WORKLOAD_KINDS | {"PodTemplate"} if source == "workloads" else {source}
+    for kind in rule.params.get("kinds") or []:
+        for ref in g.references_to(kind):
+            if sources and ref.source.kind not in sources:
+                continue
+            for problem in g.check_reference(ref):
+                yield ref.source, problem

@@ -1,0 +1,69 @@
+"""The cross-resource rules never crash on malformed input: every field of a realistic app, in
+turn, is replaced by a value of the wrong type (the schema rules report those; these rules must
+just carry on)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from pathlib import Path
+
+from kubelint import Options, check
+from kubelint.checks import Context, template
+from kubelint.rules import load_rules
+
+APP = Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml"
+RULES = [rule for rule in load_rules().values() if rule.category == "references"]
+WRONG = [None, "x", 7, [], {}, [None], {"x": None}]
+
+
+def paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths(item, prefix + (index,))
+
+
+def put(data, path, value):
+    for segment in path[:-1]:
+        data = data[segment]
+    data[path[-1]] = value
+
+
+def run_rules(resources, result):
+    context = Context(resources, result_bundle(result), None, Options())
+    for rule in RULES:
+        module = template(rule.template)
+        rule = replace(rule, params={**getattr(module, "PARAMS", {}), **rule.params})
+        if hasattr(module, "check_run"):
+            for _ in module.check_run(rule, context):
+                pass
+        if hasattr(module, "check_resource"):
+            for resource in resources:
+                for _ in module.check_resource(resource, rule, context):
+                    pass
+
+
+def result_bundle(result):
+    from kubelint.schema.bundle import load_bundle
+
+    return load_bundle(result.kube_version)
+
+
+def test_every_field_replaced_by_a_wrong_type_never_crashes():
+    result = check([str(APP)])
+    resources = result.resources
+    runs = 0
+    for index, resource in enumerate(resources):
+        for number, path in enumerate(list(paths(resource.data))[1:]):
+            value = WRONG[(index + number) % len(WRONG)]
+            data = copy.deepcopy(resource.data)
+            put(data, path, value)
+            mutated = list(resources)
+            mutated[index] = replace(resource, data=data)
+            run_rules(mutated, result)
+            runs += 1
+    assert runs > 500
