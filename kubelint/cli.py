@@ -153,7 +153,7 @@ def options_from_args(args):
             raise ConfigError(str(exc)) from None
     if args.max_file_size <= 0:
         raise ConfigError("--max-file-size must be a positive number of MiB")
-    external = [p.strip() for p in args.external if p.strip()]
+    external = [p.strip() for p in getattr(args, "external", []) if p.strip()]
     try:
         config_module.check_external("--external", external)
     except config_module.ConfigError as exc:

@@ -33,6 +33,14 @@ CORE_RULES = ["file", "yaml", "manifest", "schema", "api", "unknown-kind", "name
               "annotation-invalid"]
 
 
+def single_object_rules() -> list[str]:
+    """Rules that judge one object at a time, as the API server does: the core rules and the
+    API-validation rules (category "validation"), without cross-resource or best-practice rules."""
+    from kubelint.rules import load_rules
+
+    return CORE_RULES + sorted(r.id for r in load_rules().values() if r.category == "validation")
+
+
 def lint_core(text: str, **options):
     """Lint a YAML text with the core rules only (unless the test selects others)."""
     options.setdefault("select", CORE_RULES)

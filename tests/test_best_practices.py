@@ -32,7 +32,7 @@ def deployment(replicas="3", pod="", labels="{app: web}", name="web", extra_spec
 def test_well_configured_fixture_has_no_finding_with_the_default_rules():
     result = check([str(FIXTURES / "well-configured.yaml")])
     assert result.findings == []
-    assert len(result.resources) == 19
+    assert len(result.resources) == 20
 
 
 def test_well_configured_fixture_triggers_only_rules_that_are_off_by_default():
