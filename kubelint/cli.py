@@ -67,6 +67,24 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", metavar="FILE", help="configuration file (default: .kubelint.yaml or "
                          "[tool.kubelint] in pyproject.toml, found upward from the working directory)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    command.add_argument("--force-exclude", action="store_true",
+                         help="apply the configuration's exclude to files named on the command line too "
+                              "(the pre-commit hook passes this)")
+    command.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N",
+                         help="processes that read and validate: a number, or auto (the default: one per "
+                              "CPU for inputs of 2 MB or more, else 1)")
+
+
+def _jobs(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number or auto, got {value!r}")
+    return number
 
 
 def _split(values: list[str]) -> list[str]:
@@ -138,14 +156,15 @@ def options_from_args(args):
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
-                   external=list(config.external), root=config.root, extra=dict(config.extra))
+                   external=list(config.external), root=config.root, extra=dict(config.extra),
+                   jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False))
 
 
 def run_check(args) -> int:
     from kubelint.engine import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
-    from kubelint.report import ReportContext, render
+    from kubelint.report import ReportContext, render, repository_root
     from kubelint.rules import load_rules
 
     if not args.paths:
@@ -154,15 +173,23 @@ def run_check(args) -> int:
         if not os.path.exists(crd_path):
             raise ConfigError(f"--crds {crd_path}: no such file or folder")
     options = options_from_args(args)
+    from kubelint import progress as progress_module
+
+    progress = None
+    if progress_module.wanted(args.format, args.quiet, sys.stderr):
+        progress = progress_module.TerminalProgress(sys.stderr, color=not args.no_color and "NO_COLOR" not in os.environ)
     try:
-        result = check(args.paths, options=options)
+        result = check(args.paths, options=options, progress=progress)
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.close()
     color = (args.output is None and args.format == "text" and not args.no_color
              and "NO_COLOR" not in os.environ and sys.stdout.isatty())
     width = os.get_terminal_size().columns if color else 100
     context = ReportContext(rules=load_rules(), color=color, statistics=args.statistics, quiet=args.quiet,
-                            width=width)
+                            width=width, root=repository_root() if args.format != "text" else Path.cwd())
     write_output(render(args.format, result, context), args.output)
     if args.fail_on == "never":
         return EXIT_OK

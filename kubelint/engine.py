@@ -34,8 +34,11 @@ class RunResult:
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
-          options: Options | None = None) -> RunResult:
+          options: Options | None = None, progress=None) -> RunResult:
     """Lint files and folders (``-`` is stdin), or a YAML ``text``; return the findings.
+
+    ``options.jobs`` reads and validates in parallel processes (kubelint/parallel.py);
+    ``progress`` (a kubelint.progress.Progress) is told how far reading has got.
 
     >>> from kubelint import check
     >>> result = check(text="apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\n")
@@ -50,14 +53,21 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     if text is not None:
         sources.append(Source(name, text))
     files = discover(list(paths), exclude=options.excluded) if paths else []
-    for file in files:
-        source, problems = read_source(file, options.max_file_size)
-        for problem in problems:
-            runner.add_input_problem(problem)
-        if source is not None:
-            sources.append(source)
-    for source in sources:
-        runner.read(source)
+    if options.force_exclude:  # pre-commit names every file: the configuration's exclude still applies
+        files = [file for file in files if file == "-" or not options.excluded(file)]
+    if options.jobs != 1 or progress is not None:
+        from kubelint.parallel import read_all
+
+        sources = read_all(runner, sources, files, options.jobs, progress)
+    else:
+        for file in files:
+            source, problems = read_source(file, options.max_file_size)
+            for problem in problems:
+                runner.add_input_problem(problem)
+            if source is not None:
+                sources.append(source)
+        for source in sources:
+            runner.read(source)
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
     runner.validate()
@@ -82,6 +92,7 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
+        self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -89,9 +100,11 @@ class _Run:
         self._emit(Finding(problem.rule, self.rules[problem.rule].severity, problem.message, problem.file,
                            problem.line, problem.column, hint=problem.hint))
 
-    def read(self, source: Source) -> None:
+    def read(self, source: Source, parsed: list[ParsedDocument] | None = None) -> None:
+        """Take in a source's documents (``parsed``: already read, by a parallel worker)."""
         self.sources[source.name] = source
-        parsed, _ = read_documents(source)
+        if parsed is None:
+            parsed, _ = read_documents(source)
         for document in parsed:
             self.document_count += 1
             self.parsed.append(document)
@@ -107,6 +120,10 @@ class _Run:
                 self.resources.append(resource)
                 if _is_crd(resource):
                     self.crds.add(resource)
+            if document.validated is not None and len(document.validated) == len(found):
+                for resource, validated in zip(found, document.validated):
+                    if validated is not None:
+                        self.validated[id(resource)] = validated
 
     def read_crds(self, path: str) -> None:
         """CRDs from --crds: they define kinds; their own findings are not reported."""
@@ -124,7 +141,8 @@ class _Run:
     def validate(self) -> None:
         for resource in self.resources:
             self._set_namespace(resource)
-            for problem in self._validate(resource):
+            validated = self.validated.pop(id(resource), None)
+            for problem in self._validate(resource) if validated is None else validated:
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
 
     def _set_namespace(self, resource: Resource) -> None:

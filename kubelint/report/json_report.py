@@ -5,6 +5,7 @@
                  "resource": {"apiVersion", "kind", "namespace", "name"} | null,
                  "path", "hint"}],
    "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "elapsedSeconds"}}``
+and, with ``--statistics``, ``"statistics": [{"rule", "severity", "count"}]`` (most frequent first).
 """
 
 from __future__ import annotations
@@ -40,4 +41,8 @@ def render(result, context) -> str:
         "findings": [finding.to_dict() for finding in result.findings],
         "summary": summary(result),
     }
+    if context.statistics:
+        from kubelint.report import rule_counts
+
+        payload["statistics"] = rule_counts(result.findings)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
