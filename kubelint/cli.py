@@ -177,7 +177,8 @@ def run_check(args) -> int:
 
     progress = None
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
-        progress = progress_module.TerminalProgress(sys.stderr, color=not args.no_color and "NO_COLOR" not in os.environ)
+        progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
+                                                    color=not args.no_color and "NO_COLOR" not in os.environ)
     try:
         result = check(args.paths, options=options, progress=progress)
     except UsageError as exc:

@@ -10,6 +10,7 @@ and it is erased when the run ends. rich is imported only when the bar appears.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import IO
 
@@ -24,6 +25,14 @@ def wanted(format_name: str, quiet: bool, stream: IO) -> bool:
     except (AttributeError, ValueError):
         terminal = False
     return terminal and format_name in HUMAN_FORMATS and not quiet
+
+
+def delay() -> float:
+    """Seconds before the bar appears: 1, or KUBELINT_PROGRESS_DELAY."""
+    try:
+        return max(float(os.environ.get("KUBELINT_PROGRESS_DELAY", "1")), 0.0)
+    except ValueError:
+        return 1.0
 
 
 class TerminalProgress:
