@@ -131,3 +131,31 @@ def test_schedule_hook_takes_the_node_inventory_as_its_first_argument(tmp_path, 
     completed = pre_commit(repo, pre_commit_home, "run", "--all-files")
     assert completed.returncode == 1, completed.stdout + completed.stderr  # 64 CPUs fit on no 1-CPU node
     assert "kubelint scheduling dry-run" in completed.stdout and "Failed" in completed.stdout
+
+
+def test_readme_recipe_runs_under_pre_commit(tmp_path, pre_commit_home):
+    """The README's .pre-commit-config.yaml, pointed at this checkout's HEAD instead of the release."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = re.search(r"<!-- recipe: pre-commit -->\n```yaml\n(.*?)\n```", readme, re.DOTALL).group(1) + "\n"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "repo: https://github.com/kubelint/kubelint" in config and "rev: v0.1.0" in config
+    config = config.replace("https://github.com/kubelint/kubelint", str(ROOT)).replace("v0.1.0", head.strip())
+    repo = new_repository(tmp_path / "project")
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    validated = pre_commit(repo, pre_commit_home, "validate-config", ".pre-commit-config.yaml")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    # flowcontrol v1beta3 is served by 1.30 and removed in 1.32: the recipe's --kube-version reaches kubelint
+    flowcontrol = ("apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: PriorityLevelConfiguration\n"
+                   "metadata:\n  name: p\nspec:\n  type: Exempt\n")
+    (repo / "priority.yaml").write_text(flowcontrol)
+    (repo / "web.yaml").write_text(BROKEN)
+    git(repo, "add", "-A")
+    failed = pre_commit(repo, pre_commit_home, "run")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "[schema-type]" in failed.stdout and "api-removed" not in failed.stdout
+    (repo / "web.yaml").write_text(FIXED)
+    git(repo, "add", "-A")
+    passed = pre_commit(repo, pre_commit_home, "run")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
