@@ -24,6 +24,8 @@ asked for.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -106,16 +108,33 @@ def read_all(runner, sources: list[Source], files: list[str], jobs: int | str, p
     sizes = [_size(file) for file in files]
     total = sum(len(source.text) for source in sources) + sum(sizes)
     jobs = resolve_jobs(jobs, total)
-    if jobs == 1 and progress is None:
-        return _read_serially(runner, sources, files)
-    state = _plan(runner, sources, files, sizes, total, jobs)
-    if progress is not None:
-        progress.start(sum(state.task_bytes), "Reading")
-    results = _run(state, jobs, progress)
-    out = _take_in(state, results)
+    with _collector_paused():
+        if jobs == 1 and progress is None:
+            return _read_serially(runner, sources, files)
+        state = _plan(runner, sources, files, sizes, total, jobs)
+        if progress is not None:
+            progress.start(sum(state.task_bytes), "Reading")
+        results = _run(state, jobs, progress)
+        out = _take_in(state, results)
     if progress is not None:
         progress.phase("Checking")
     return out
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Parsed YAML has no reference cycles, so while it is read the cycle collector only walks
+    the growing heap again and again (and, in forked workers, would touch every page they share
+    with the parent). It is paused while reading, and objects from before are frozen."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _size(file: str) -> int:
@@ -207,15 +226,9 @@ def _run(state: _State, jobs: int, progress) -> list[list]:
         return results
 
     import concurrent.futures
-    import gc
     import multiprocessing
 
     _STATE = state
-    gc_was_enabled = gc.isenabled()
-    # Parsed YAML has no reference cycles: the collector would only walk the growing heap
-    # again and again while results arrive (and, in workers, touch pages shared with the parent).
-    gc.disable()
-    gc.freeze()
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                                   initializer=_worker_started)
     try:
@@ -237,9 +250,6 @@ def _run(state: _State, jobs: int, progress) -> list[list]:
         raise
     finally:
         _STATE = None
-        gc.unfreeze()
-        if gc_was_enabled:
-            gc.enable()
     pool.shutdown(wait=True)
     return results
 
