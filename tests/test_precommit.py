@@ -150,7 +150,7 @@ def test_readme_recipe_runs_under_pre_commit(tmp_path, pre_commit_home):
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "[schema-type]" in failed.stdout and "api-removed" not in failed.stdout
     assert "web.yaml" in failed.stdout and "vendor" not in failed.stdout
-    assert "Found 1 error (2 files, 2 resources" in failed.stdout
+    assert "Found 1 error, 1 warning (2 files, 2 resources, Kubernetes 1.30" in failed.stdout  # api-deprecated
     (repo / "web.yaml").write_text(FIXED)
     git(repo, "add", "-A")
     passed = pre_commit(repo, pre_commit_home, "run")
