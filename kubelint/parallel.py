@@ -10,11 +10,11 @@ main process takes the results in input order and runs the rest as a serial run 
 the findings and their order are the same whatever the number of jobs
 (tests/test_parallel.py compares them).
 
-Workers are forked: they inherit the loaded schemas, rules and input texts, and are sent
-only task numbers. The main process works too: it takes tasks from the end of the queue
-while the pool takes them from the front, so with ``--jobs 2`` one worker and the main
-process share the work and only the worker's half is pickled back. Where fork is not safe
-(Windows, macOS) kubelint reads serially.
+Workers are forked: they inherit the loaded schemas, rules and input texts, and take task
+numbers from a shared counter. The main process works too, from the same counter, so with
+``--jobs 2`` one worker and the main process share the work, finish within a task of each
+other, and only the worker's half is pickled back. Where fork is not safe (Windows, macOS)
+kubelint reads serially.
 
 ``jobs="auto"`` (the command line's default) goes parallel only for inputs of at least
 ``AUTO_MIN_BYTES``, below which forking costs more than it saves, with one process per
@@ -43,7 +43,7 @@ AUTO_MIN_BYTES = 2 * 1024 * 1024
 #: the most processes "auto" starts
 AUTO_MAX_JOBS = 8
 #: tasks per process, so that the processes finish together (and progress moves smoothly)
-TASKS_PER_JOB = 8
+TASKS_PER_JOB = 16
 #: bounds of a task's size in bytes of input
 MIN_TASK_BYTES = 32 * 1024
 MAX_TASK_BYTES = 1024 * 1024
@@ -94,6 +94,8 @@ class _State:
     chunks: dict[int, list] = field(default_factory=dict)
     tasks: list[list[tuple]] = field(default_factory=list)
     task_bytes: list[int] = field(default_factory=list)
+    next_task: Any = None  # shared counters (multiprocessing.Value) of a parallel run
+    done_bytes: Any = None
 
 
 _STATE: _State | None = None
@@ -213,39 +215,49 @@ def _plan(runner, sources: list[Source], files: list[str], sizes: list[int], tot
 # --- the work -------------------------------------------------------------------------------
 
 
-def _run(state: _State, jobs: int, progress) -> list[list]:
-    """Every task's result, by task number: the pool works from the front, this process from the back."""
+def _run(state: _State, jobs: int, progress) -> list[tuple[bool, list]]:
+    """Every task's result, by task number (and whether this process read it).
+
+    The workers and this process take the next task from one shared counter, so they finish
+    within a task of each other. A worker pickles each result as soon as it has it (while the
+    others still work) and sends them all when the tasks run out; this process unpickles them
+    at the end, without stopping the workers in between.
+    """
     global _STATE
     count = len(state.tasks)
-    results: list[list | None] = [None] * count
+    results: list = [None] * count
     workers = min(jobs - 1, count - 1)
     if workers <= 0:
         for number in range(count):
-            results[number] = _run_task(number, state)
-            _advance(progress, state, number)
+            results[number] = (True, _run_task(number, state, local=True))
+            _advance(progress, state.task_bytes[number])
         return results
 
     import concurrent.futures
     import multiprocessing
+    import pickle
 
+    context = multiprocessing.get_context("fork")
+    state.next_task = context.Value("i", 0)
+    state.done_bytes = context.Value("q", 0)  # what the workers have read, for the progress bar
     _STATE = state
-    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                                  initializer=_worker_started)
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
     try:
-        futures = [pool.submit(_run_task, number) for number in range(count)]
-        mine = set()
-        for number in reversed(range(count)):
-            if not futures[number].cancel():
-                break  # the pool has reached this task: the rest is its
-            results[number] = _run_task(number, state)
-            mine.add(number)
-            _advance(progress, state, number)
-        pending = {futures[n]: n for n in range(count) if n not in mine}
-        for future in concurrent.futures.as_completed(pending):
-            number = pending[future]
-            results[number] = future.result()
-            _advance(progress, state, number)
+        futures = [pool.submit(_work) for _ in range(workers)]
+        reported = 0
+        while (number := _next_task(state)) is not None:
+            results[number] = (True, _run_task(number, state, local=True))
+            reported = _advance(progress, state.task_bytes[number], state, reported)
+        pending = set(futures)
+        while pending:
+            _, pending = concurrent.futures.wait(pending, timeout=0.1)
+            reported = _advance(progress, 0, state, reported)
+        for future in futures:
+            for number, pickled in future.result():
+                results[number] = (False, pickle.loads(pickled))
     except BaseException:
+        with state.next_task.get_lock():
+            state.next_task.value = count  # the workers stop after their current task
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
@@ -254,9 +266,36 @@ def _run(state: _State, jobs: int, progress) -> list[list]:
     return results
 
 
-def _advance(progress, state: _State, number: int) -> None:
-    if progress is not None:
-        progress.advance(state.task_bytes[number])
+def _next_task(state: _State) -> int | None:
+    with state.next_task.get_lock():
+        number = state.next_task.value
+        if number >= len(state.tasks):
+            return None
+        state.next_task.value = number + 1
+    return number
+
+
+def _work() -> list[tuple[int, bytes]]:
+    """A worker: tasks from the shared counter until there are none, each result pickled at once."""
+    import pickle
+
+    state = _STATE
+    out = []
+    while (number := _next_task(state)) is not None:
+        out.append((number, pickle.dumps(_run_task(number, state), protocol=pickle.HIGHEST_PROTOCOL)))
+        with state.done_bytes.get_lock():
+            state.done_bytes.value += state.task_bytes[number]
+    return out
+
+
+def _advance(progress, amount: int, state: _State | None = None, reported: int = 0) -> int:
+    """Tell the progress bar about ``amount`` bytes read here and what the workers read since."""
+    if progress is None:
+        return reported
+    done = state.done_bytes.value if state is not None else reported
+    if amount or done > reported:
+        progress.advance(amount + done - reported)
+    return done
 
 
 def _worker_started() -> None:
@@ -265,28 +304,32 @@ def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
-def _run_task(number: int, state: _State | None = None) -> list:
-    state = state or _STATE
+def _run_task(number: int, state: _State, local: bool = False) -> list:
+    """Read and validate one task. In a worker (``local`` false) the results are compact
+    records to pickle; in the main process, the ParsedDocuments themselves."""
     runner = state.runner
     out = []
     for item in state.tasks[number]:
         if item[0] == "path":
             source, problems = read_source(item[1], state.max_bytes)
-            records = _read_and_validate(runner, read_documents(source)[0]) if source is not None else []
-            out.append((source.name if source else None, source.text if source else None,
-                        [_fields(p) for p in problems], records))
+            documents = _read_and_validate(runner, read_documents(source)[0], local) if source is not None else []
+            if local:
+                out.append((source, problems, documents))
+            else:
+                out.append(((source.name, source.text) if source is not None else None,
+                            [_fields(p) for p in problems], documents))
         elif item[0] == "source":
             source = state.sources[item[1]]
-            out.append(_read_and_validate(runner, read_documents(source)[0]) if source is not None else [])
+            out.append(_read_and_validate(runner, read_documents(source)[0], local) if source is not None else [])
         else:
             _, source_number, start, stop = item
             chunks = state.chunks[source_number][start:stop]
-            out.append(_read_and_validate(runner, read_chunks(state.sources[source_number], chunks, start)))
+            out.append(_read_and_validate(runner, read_chunks(state.sources[source_number], chunks, start), local))
     return out
 
 
-def _read_and_validate(runner, parsed: list[ParsedDocument]) -> list[tuple]:
-    """Each document as a compact record, with the schema problems of its built-in kinds."""
+def _read_and_validate(runner, parsed: list[ParsedDocument], local: bool) -> list:
+    """The documents with the schema problems of their built-in kinds (as compact records to send)."""
     records = []
     for item in parsed:
         document = item.document
@@ -294,11 +337,17 @@ def _read_and_validate(runner, parsed: list[ParsedDocument]) -> list[tuple]:
         for resource in resource_loader.extract(document)[0]:
             if runner.bundle.kind(resource.api_version, resource.kind) is None:
                 validated.append(None)  # a custom resource: its CRD may be anywhere in the input
+            elif local:
+                validated.append(list(runner._validate(resource)))
             else:
                 validated.append([_fields(problem) for problem in runner._validate(resource)])
-        records.append((document.index, document.start_line, document.text, document.data, document.exact,
-                        [_fields(p) for p in item.problems], [_fields(a) for a in item.ambiguous],
-                        item.has_nulls, validated))
+        if local:
+            item.validated = validated
+            records.append(item)
+        else:
+            records.append((document.index, document.start_line, document.text, document.data, document.exact,
+                            [_fields(p) for p in item.problems], [_fields(a) for a in item.ambiguous],
+                            item.has_nulls, validated))
     return records
 
 
@@ -310,20 +359,22 @@ def _fields(value) -> tuple:
 # --- taking the results in --------------------------------------------------------------------
 
 
-def _take_in(state: _State, results: list[list]) -> list[Source]:
+def _take_in(state: _State, results: list[tuple[bool, list]]) -> list[Source]:
     runner = state.runner
     out: list[Source] = []
     started: set[int] = set()
-    for task, task_results in zip(state.tasks, results):
+    for task, (local, task_results) in zip(state.tasks, results):
         for item, result in zip(task, task_results):
             if item[0] == "path":
-                name, text, problems, records = result
+                source, problems, documents = result
                 for problem in problems:
-                    runner.add_input_problem(InputProblem(*problem))
-                if text is not None:
-                    source = Source(name, text)
+                    runner.add_input_problem(problem if local else InputProblem(*problem))
+                if source is not None:
+                    if not local:
+                        source = Source(*source)
+                        documents = _documents(source, documents)
                     out.append(source)
-                    runner.read(source, _documents(source, records))
+                    runner.read(source, documents)
                 continue
             number = item[1]
             source = state.sources[number]
@@ -334,7 +385,7 @@ def _take_in(state: _State, results: list[list]) -> list[Source]:
                 if source is not None:
                     out.append(source)
             if source is not None:
-                runner.read(source, _documents(source, result))
+                runner.read(source, result if local else _documents(source, result))
     return out
 
 

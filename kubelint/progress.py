@@ -50,8 +50,9 @@ class TerminalProgress:
         self._task = None
 
     def start(self, total: int, description: str) -> None:
+        # Drawn from the first advance on: the bar's refresh thread must not exist yet when
+        # kubelint forks its workers (kubelint/parallel.py), which happens after start().
         self.total, self.done, self.description = total, 0, description
-        self._update()
 
     def advance(self, amount: int) -> None:
         self.done += amount

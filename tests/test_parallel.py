@@ -137,8 +137,12 @@ def test_parallel_run_on_the_corpus_matches_the_serial_run(monkeypatch):
 def test_a_worker_error_reaches_the_caller(tmp_path, small_tasks, monkeypatch):
     mixed_input(tmp_path)
 
-    def broken(runner, parsed):
-        raise RuntimeError("worker failed")
+    parent, original = os.getpid(), parallel._read_and_validate
+
+    def broken(runner, parsed, local):
+        if os.getpid() != parent:
+            raise RuntimeError("worker failed")
+        return original(runner, parsed, local)
 
     monkeypatch.setattr(parallel, "_read_and_validate", broken)
     with pytest.raises(RuntimeError, match="worker failed"):
