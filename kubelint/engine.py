@@ -14,6 +14,7 @@ from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
 from kubelint.options import Options
+from kubelint.parallel import read_all
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -55,19 +56,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     files = discover(list(paths), exclude=options.excluded) if paths else []
     if options.force_exclude:  # pre-commit names every file: the configuration's exclude still applies
         files = [file for file in files if file == "-" or not options.excluded(file)]
-    if options.jobs != 1 or progress is not None:
-        from kubelint.parallel import read_all
-
-        sources = read_all(runner, sources, files, options.jobs, progress)
-    else:
-        for file in files:
-            source, problems = read_source(file, options.max_file_size)
-            for problem in problems:
-                runner.add_input_problem(problem)
-            if source is not None:
-                sources.append(source)
-        for source in sources:
-            runner.read(source)
+    sources = read_all(runner, sources, files, options.jobs, progress)  # in parallel with options.jobs
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
     runner.validate()
