@@ -107,6 +107,9 @@ def read_all(runner, sources: list[Source], files: list[str], jobs: int | str, p
     Returns the sources read, in input order (files that could not be read are left out,
     with their findings given to the runner).
     """
+    if jobs == 1 and progress is None:
+        with _collector_paused():
+            return _read_serially(runner, sources, files)
     sizes = [_size(file) for file in files]
     total = sum(len(source.text) for source in sources) + sum(sizes)
     jobs = resolve_jobs(jobs, total)
