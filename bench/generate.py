@@ -7,11 +7,14 @@ PodDisruptionBudget) and follow the default best-practice rules, so a correct
 linter reports nothing on the whole bundle. Objects come before the objects
 that reference them, so a bundle cut inside a unit is still consistent.
 
-Usage: python bench/generate.py N > bundle.yaml
+Usage: python bench/generate.py N > bundle.yaml       one stream of N documents
+       python bench/generate.py --files N FOLDER     N small files (one document each), in a
+                                                     folder per app unit, as a repository holds them
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 UNIT = """\
@@ -297,5 +300,25 @@ def bundle(documents: int) -> str:
     return "\n---\n".join(docs[:documents]) + "\n"
 
 
+def write_folder(files: int, folder: str) -> list[str]:
+    """Write ``files`` one-document files: ``app-0000/01-deployment-web-0.yaml`` and so on."""
+    from pathlib import Path
+
+    root = Path(folder)
+    written = []
+    for number, document in enumerate(bundle(files).split("\n---\n")):
+        unit, position = divmod(number, DOCS_PER_UNIT)
+        kind = re.search(r"^kind: (\w+)", document, re.MULTILINE).group(1).lower()
+        name = re.search(r"^  name: (\S+)", document, re.MULTILINE).group(1)
+        path = root / f"app-{unit:04d}" / f"{position:02d}-{kind}-{name}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(document.rstrip("\n") + "\n")
+        written.append(str(path))
+    return written
+
+
 if __name__ == "__main__":
-    sys.stdout.write(bundle(int(sys.argv[1])))
+    if sys.argv[1] == "--files":
+        write_folder(int(sys.argv[2]), sys.argv[3])
+    else:
+        sys.stdout.write(bundle(int(sys.argv[1])))

@@ -2,12 +2,14 @@
 """Benchmark `kubelint check` against kubernetes-validate on the same generated bundles.
 
 Prints wall time, documents per second and peak memory (max RSS) of each tool for bundles of
-100, 1,000 and 10,000 documents (bench/generate.py), and kubelint's start-up time on a
-one-document file (median of runs, as a pre-commit hook would run it).
+100, 1,000 and 10,000 documents (bench/generate.py) and for a folder of 2,000 one-document files,
+and kubelint's start-up time on a one-document file (median of runs, as a pre-commit hook would
+run it).
 
     python bench/run.py                  # everything (kubernetes-validate on 10,000 takes minutes)
     python bench/run.py --peer-limit 1000  # skip the peer on the largest bundle
     python bench/run.py --sizes 100 1000 --no-peer
+    python bench/run.py --sizes 10000 --files 2000 --jobs 1 2 --no-peer   # serial against parallel
 
 Install the peer with `pip install '.[bench]'` (kubernetes-validate from PyPI). Targets on the
 2-core reference machine: 10,000 documents in at most 2 s, one document in at most 0.25 s.
@@ -26,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import bundle  # noqa: E402
+from generate import bundle, write_folder  # noqa: E402
 
 OUT = HERE / "out"
 
@@ -60,23 +62,39 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="kubelint runs per size (best is reported)")
     parser.add_argument("--peer-limit", type=int, default=10**9, help="largest bundle to give the peer")
     parser.add_argument("--no-peer", action="store_true")
-    parser.add_argument("--jobs", default=None, help="pass --jobs to kubelint")
+    parser.add_argument("--files", type=int, nargs="*", default=[2000],
+                        help="also folders of this many one-document files (none: --files)")
+    parser.add_argument("--jobs", nargs="+", default=[None],
+                        help="pass --jobs to kubelint; several values give a row each (--jobs 1 2)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
 
-    print(f"{'documents':>10} {'tool':<22} {'seconds':>8} {'docs/s':>9} {'peak MiB':>9}")
+    inputs: list[tuple[str, Path, int]] = []
     for size in args.sizes:
         path = OUT / f"bundle-{size}.yaml"
         path.write_text(bundle(size))
-        runs = [measure(kubelint_command(path, args.jobs)) for _ in range(args.repeat)]
-        best = min(runs)
-        if any(code not in (0,) for _, _, code in runs):
-            print(f"kubelint exited with {[c for _, _, c in runs]} on {path}", file=sys.stderr)
-        print(f"{size:>10} {'kubelint':<22} {best[0]:>8.2f} {size / best[0]:>9.0f} {best[1]:>9.0f}")
-        peer = None if args.no_peer else peer_command(path)
+        inputs.append((f"{size:,} documents", path, size))
+    for count in args.files:
+        folder = OUT / f"files-{count}"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_folder(count, str(folder))
+        inputs.append((f"{count:,} files", folder, count))
+
+    print(f"{'input':>16} {'tool':<22} {'seconds':>8} {'docs/s':>9} {'peak MiB':>9}")
+    for label, path, size in inputs:
+        best = None
+        for jobs in args.jobs:
+            runs = [measure(kubelint_command(path, jobs)) for _ in range(args.repeat)]
+            best = min(runs)
+            if any(code not in (0,) for _, _, code in runs):
+                print(f"kubelint exited with {[c for _, _, c in runs]} on {path}", file=sys.stderr)
+            tool = "kubelint" + (f" --jobs {jobs}" if jobs is not None else "")
+            print(f"{label:>16} {tool:<22} {best[0]:>8.2f} {size / best[0]:>9.0f} {best[1]:>9.0f}")
+            sys.stdout.flush()
+        peer = None if args.no_peer or path.is_dir() else peer_command(path)
         if peer is not None and size <= args.peer_limit:
             elapsed, memory, _ = measure(peer)
-            print(f"{size:>10} {'kubernetes-validate':<22} {elapsed:>8.2f} {size / elapsed:>9.0f} {memory:>9.0f}"
+            print(f"{label:>16} {'kubernetes-validate':<22} {elapsed:>8.2f} {size / elapsed:>9.0f} {memory:>9.0f}"
                   f"   (kubelint {elapsed / best[0]:.0f}x faster)")
         sys.stdout.flush()
 

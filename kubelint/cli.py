@@ -84,6 +84,24 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", metavar="FILE", help="configuration file (default: .kubelint.yaml or "
                          "[tool.kubelint] in pyproject.toml, found upward from the working directory)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    command.add_argument("--force-exclude", action="store_true",
+                         help="apply the configuration's exclude to files named on the command line too "
+                              "(the pre-commit hook passes this)")
+    command.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N",
+                         help="processes that read and validate: a number, or auto (the default: one per "
+                              "CPU for inputs of 2 MB or more, else 1)")
+
+
+def _jobs(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number or auto, got {value!r}")
+    return number
 
 
 def _split(values: list[str]) -> list[str]:
@@ -173,7 +191,8 @@ def options_from_args(args):
                    external=list(config.external) + external, root=config.root, extra=dict(config.extra),
                    pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
                    report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
-                                               or config.report_unused_suppressions))
+                                               or config.report_unused_suppressions),
+                   jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False))
 
 
 def run_check(args) -> int:
@@ -181,7 +200,7 @@ def run_check(args) -> int:
     from kubelint.engine import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
-    from kubelint.report import ReportContext, render
+    from kubelint.report import ReportContext, render, repository_root
     from kubelint.rules import load_rules
 
     if not args.paths:
@@ -192,17 +211,26 @@ def run_check(args) -> int:
     options = options_from_args(args)
     if args.write_baseline:
         options.baseline, options.write_baseline = args.write_baseline, True  # record everything there is now
+    from kubelint import progress as progress_module
+
+    progress = None
+    if progress_module.wanted(args.format, args.quiet, sys.stderr):
+        progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
+                                                    color=not args.no_color and "NO_COLOR" not in os.environ)
     try:
-        result = check(args.paths, options=options)
+        result = check(args.paths, options=options, progress=progress)
     except (UsageError, BaselineError) as exc:
         raise ConfigError(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.close()
     if args.write_baseline:
         return write_baseline(args.write_baseline, result)
     color = (args.output is None and args.format == "text" and not args.no_color
              and "NO_COLOR" not in os.environ and sys.stdout.isatty())
     width = os.get_terminal_size().columns if color else 100
     context = ReportContext(rules=load_rules(), color=color, statistics=args.statistics, quiet=args.quiet,
-                            width=width)
+                            width=width, root=repository_root() if args.format != "text" else Path.cwd())
     write_output(render(args.format, result, context), args.output)
     if args.fail_on == "never":
         return EXIT_OK

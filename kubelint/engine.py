@@ -16,6 +16,7 @@ from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
 from kubelint.options import Options
+from kubelint.parallel import read_all
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -38,8 +39,11 @@ class RunResult:
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
-          options: Options | None = None) -> RunResult:
+          options: Options | None = None, progress=None) -> RunResult:
     """Lint files and folders (``-`` is stdin), or a YAML ``text``; return the findings.
+
+    ``options.jobs`` reads and validates in parallel processes (kubelint/parallel.py);
+    ``progress`` (a kubelint.progress.Progress) is told how far reading has got.
 
     >>> from kubelint import check
     >>> result = check(text="apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\n")
@@ -58,18 +62,13 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     if text is not None:
         sources.append(Source(name, text))
     files = discover(list(paths), exclude=_excluding_baseline(options)) if paths else []
+    if options.force_exclude:  # pre-commit names every file: the configuration's exclude still applies
+        files = [file for file in files if file == "-" or not options.excluded(file)]
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
         from kubelint.schedule.nodepool import node_files
 
         files += node_files(options.nodes, files)
-    for file in files:
-        source, problems = read_source(file, options.max_file_size)
-        for problem in problems:
-            runner.add_input_problem(problem)
-        if source is not None:
-            sources.append(source)
-    for source in sources:
-        runner.read(source)
+    sources = read_all(runner, sources, files, options.jobs, progress)  # in parallel with options.jobs
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
     with _frozen_heap():
@@ -115,6 +114,7 @@ class _Run:
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
         self.baseline = None  # a kubelint.baseline.Baseline
         self.suppressed = 0
+        self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -122,9 +122,11 @@ class _Run:
         self._emit(Finding(problem.rule, self.rules[problem.rule].severity, problem.message, problem.file,
                            problem.line, problem.column, hint=problem.hint))
 
-    def read(self, source: Source) -> None:
+    def read(self, source: Source, parsed: list[ParsedDocument] | None = None) -> None:
+        """Take in a source's documents (``parsed``: already read, by a parallel worker)."""
         self.sources[source.name] = source
-        parsed, _ = read_documents(source)
+        if parsed is None:
+            parsed, _ = read_documents(source)
         for document in parsed:
             self.document_count += 1
             self.parsed.append(document)
@@ -141,6 +143,10 @@ class _Run:
                 self.resources.append(resource)
                 if _is_crd(resource):
                     self.crds.add(resource)
+            if document.validated is not None and len(document.validated) == len(found):
+                for resource, validated in zip(found, document.validated):
+                    if validated is not None:
+                        self.validated[id(resource)] = validated
 
     def read_crds(self, path: str) -> None:
         """CRDs from --crds: they define kinds; their own findings are not reported."""
@@ -158,7 +164,8 @@ class _Run:
     def validate(self) -> None:
         for resource in self.resources:
             self._set_namespace(resource)
-            for problem in self._validate(resource):
+            validated = self.validated.pop(id(resource), None)
+            for problem in self._validate(resource) if validated is None else validated:
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
 
     def _set_namespace(self, resource: Resource) -> None:

@@ -43,6 +43,11 @@ class Options:
     write_baseline: bool = False
     #: report suppressions (annotations, comments, baseline entries) that suppressed nothing
     report_unused_suppressions: bool = False
+    #: processes that read and validate: 1 (the default), a number, or "auto" (parallel only for
+    #: large inputs, one process per CPU; see kubelint/parallel.py)
+    jobs: int | str = 1
+    #: apply ``exclude`` to paths named on the command line too (as pre-commit names every file)
+    force_exclude: bool = False
 
     def rule_enabled(self, rule) -> bool:
         if any(_matches(rule.id, pattern) for pattern in self.ignore):

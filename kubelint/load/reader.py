@@ -23,6 +23,9 @@ class ParsedDocument:
     problems: list[LoadProblem] = field(default_factory=list)
     ambiguous: list[Ambiguous] = field(default_factory=list)
     has_nulls: bool | None = None  # None: not known (fast reader)
+    #: schema problems of each resource of the document, found by a parallel worker
+    #: (None for a resource the worker left to the main process); None: not validated yet
+    validated: list | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,24 +102,42 @@ def is_trivial(text: str) -> bool:
 
 def read_documents(source: Source) -> tuple[list[ParsedDocument], list[LoadProblem]]:
     """Parse every document of a source. Problems of one document never stop the others."""
-    stripped = source.text.lstrip()
-    if stripped.startswith(("{", "[")) and _looks_like_json_stream(stripped):
+    if is_json_stream(source):
         return _read_json(source)
+    return read_chunks(source, split_documents(source.text)), []
+
+
+def is_json_stream(source: Source) -> bool:
+    """Whether read_documents reads this source as JSON (then it cannot be read in slices)."""
+    stripped = source.text.lstrip()
+    return stripped.startswith(("{", "[")) and _looks_like_json_stream(stripped)
+
+
+def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> list[ParsedDocument]:
+    """Parse consecutive documents of a YAML source: all of them, or a slice of them.
+
+    ``chunks`` come from split_documents(source.text) (``first_index`` is the index of the
+    first one there). A slice begins and ends at document boundaries, so it is itself a
+    stream whose documents read exactly as they do in the whole; parallel runs
+    (kubelint/parallel.py) give each worker such slices of a large file.
+    """
+    if not chunks:
+        return []
+    start, end = chunks[0].offset, chunks[-1].offset + len(chunks[-1].text)
+    text = source.text if start == 0 and end == len(source.text) else source.text[start:end]
     parsed: list[ParsedDocument] = []
-    file_problems: list[LoadProblem] = []
-    chunks = split_documents(source.text)
     # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
     # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
-    whole_stream_ok = fast.ryml is not None and syntax_error(source.text) is None
-    exact = fast.chunks_needing_exact(source.text, [c.offset for c in chunks])
-    for index, chunk in enumerate(chunks):
-        if exact[index] and _SURROGATE.search(chunk.text):
+    whole_stream_ok = fast.ryml is not None and syntax_error(text) is None
+    exact = fast.chunks_needing_exact(text, [c.offset - start for c in chunks])
+    for number, chunk in enumerate(chunks):
+        if exact[number] and _SURROGATE.search(chunk.text):
             continue  # invalid bytes: reported once for the file by the decoder
         if is_trivial(chunk.text):
             continue
-        document = Document(source, index, chunk.start_line, chunk.text, None)
-        parsed.append(_parse_chunk(document, exact[index], whole_stream_ok))
-    return parsed, file_problems
+        document = Document(source, first_index + number, chunk.start_line, chunk.text, None)
+        parsed.append(_parse_chunk(document, exact[number], whole_stream_ok))
+    return parsed
 
 
 def _parse_chunk(document: Document, needs_exact: bool, stream_ok: bool) -> ParsedDocument:

@@ -6,6 +6,7 @@
                  "path", "hint"}],
    "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "suppressed",
                "elapsedSeconds"}}``
+and, with ``--statistics``, ``"statistics": [{"rule", "severity", "count"}]`` (most frequent first).
 """
 
 from __future__ import annotations
@@ -42,4 +43,8 @@ def render(result, context) -> str:
         "findings": [finding.to_dict() for finding in result.findings],
         "summary": summary(result),
     }
+    if context.statistics:
+        from kubelint.report import rule_counts
+
+        payload["statistics"] = rule_counts(result.findings)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
