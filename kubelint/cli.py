@@ -196,7 +196,6 @@ def options_from_args(args):
 
 
 def run_check(args) -> int:
-    from kubelint.baseline import BaselineError
     from kubelint.engine import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
@@ -217,9 +216,14 @@ def run_check(args) -> int:
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
         progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
                                                     color=not args.no_color and "NO_COLOR" not in os.environ)
+    usage_errors: tuple = (UsageError,)
+    if options.baseline:  # kubelint.baseline costs an import (hashlib) that most runs do not need
+        from kubelint.baseline import BaselineError
+
+        usage_errors += (BaselineError,)
     try:
         result = check(args.paths, options=options, progress=progress)
-    except (UsageError, BaselineError) as exc:
+    except usage_errors as exc:
         raise ConfigError(str(exc)) from None
     finally:
         if progress is not None:

@@ -49,12 +49,21 @@ def get(data: Any, path: Path, default: Any = None) -> Any:
 
 
 def pod_spec(resource: Resource) -> tuple[Path, dict] | None:
-    """The pod spec of a workload (Pod, Deployment, CronJob ...) with its path, or None."""
+    """The pod spec of a workload (Pod, Deployment, CronJob ...) with its path, or None.
+
+    Dozens of rules ask for it: it is looked up once per resource (``resource.memo``).
+    """
+    memo = resource.memo
+    if "pod_spec" in memo:
+        return memo["pod_spec"]
     path = POD_SPEC_PATHS.get(resource.kind)
-    if path is None or resource.group not in ("", "apps", "batch"):
-        return None
-    spec = get(resource.data, path)
-    return (path, spec) if isinstance(spec, dict) else None
+    found = None
+    if path is not None and resource.group in ("", "apps", "batch"):
+        spec = get(resource.data, path)
+        if isinstance(spec, dict):
+            found = (path, spec)
+    memo["pod_spec"] = found
+    return found
 
 
 def pod_template_metadata_path(resource: Resource) -> Path | None:

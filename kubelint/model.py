@@ -174,14 +174,14 @@ class Resource:
     kind: str
     name: str | None
     namespace: str | None
+    #: the API group ("" for the core group) and version, split once: every check asks for them
+    group: str = field(init=False, repr=False, compare=False)
+    version: str = field(init=False, repr=False, compare=False)
+    #: per-resource memo of kubelint.k8s helpers (the pod spec ...), shared by all rules of a run
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
-    @property
-    def version(self) -> str:
-        return self.api_version.rpartition("/")[2]
+    def __post_init__(self) -> None:
+        self.group, _, self.version = self.api_version.rpartition("/")
 
     @property
     def ref(self) -> ResourceRef:

@@ -101,19 +101,64 @@ def parse_rule(data: Any, file: str) -> Rule:
     )
 
 
+INDEX_NAME = "index.json"
+
+
 @cache
 def load_rules(folder: str | None = None) -> dict[str, Rule]:
-    """All rules, by id, from ``rules/*.yaml`` (read with kubelint's own YAML reader)."""
+    """All rules, by id, from ``rules/*.yaml``.
+
+    ``rules/index.json`` (written by scripts/gen_docs.py) holds every rule file already parsed,
+    with a checksum of its text: a file whose checksum matches is taken from the index (reading
+    125 YAML files at every start would cost more than the rest of a one-file check); a file
+    edited since is parsed again.
+    """
+    directory = Path(folder) if folder else data_dir("rules")
+    index = _read_index(directory)
+    rules: dict[str, Rule] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        entry = index.get(path.name)
+        data = entry["data"] if entry and entry.get("crc") == checksum(text) else parse_rule_file(text, str(path))
+        rule = parse_rule(data, str(path))
+        rules[rule.id] = rule
+    return rules
+
+
+def checksum(text: str) -> int:
+    import zlib
+
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _read_index(directory: Path) -> dict:
+    import json
+
+    try:
+        with open(directory / INDEX_NAME, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def parse_rule_file(text: str, file: str):
+    """A rule file's data, read with kubelint's own YAML reader."""
     from kubelint.load.reader import read_documents
     from kubelint.model import Source
 
-    directory = Path(folder) if folder else data_dir("rules")
-    rules: dict[str, Rule] = {}
+    parsed, _ = read_documents(Source(file, text))
+    problems = [p for d in parsed for p in d.problems]
+    if problems or len(parsed) != 1:
+        raise RuleError(f"{file}: not a single valid YAML document")
+    return parsed[0].document.data
+
+
+def build_index(directory: Path) -> str:
+    """The text of rules/index.json for the rule files in ``directory``."""
+    import json
+
+    index = {}
     for path in sorted(directory.glob("*.yaml")):
-        parsed, _ = read_documents(Source(str(path), path.read_text(encoding="utf-8")))
-        problems = [p for d in parsed for p in d.problems]
-        if problems or len(parsed) != 1:
-            raise RuleError(f"{path}: not a single valid YAML document")
-        rule = parse_rule(parsed[0].document.data, str(path))
-        rules[rule.id] = rule
-    return rules
+        text = path.read_text(encoding="utf-8")
+        index[path.name] = {"crc": checksum(text), "data": parse_rule_file(text, str(path))}
+    return json.dumps(index, indent=None, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"

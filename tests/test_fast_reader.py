@@ -12,7 +12,7 @@ from kubelint.load import fast
 from kubelint.load.exact import parse_exact, syntax_error
 from kubelint.load.reader import is_trivial, split_documents
 
-pytestmark = pytest.mark.skipif(fast.ryml is None, reason="rapidyaml is not installed")
+pytestmark = pytest.mark.skipif(not fast.available(), reason="rapidyaml is not installed")
 
 
 def agree(text: str) -> None:

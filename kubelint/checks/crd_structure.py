@@ -17,6 +17,7 @@ from kubelint.apivalidation import Errors, as_dict, as_list, as_str, items, pres
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"CustomResourceDefinition"})  # the engine only calls check_resource for these kinds
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:

@@ -23,6 +23,7 @@ from kubelint.apivalidation import (Errors, as_dict, as_int, int_or_percent, lab
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"})
 
 _SELECTOR_KINDS = {"Deployment": "deployment", "ReplicaSet": "deployment", "StatefulSet": "statefulset",
                    "DaemonSet": "daemonset"}

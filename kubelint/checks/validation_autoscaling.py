@@ -16,6 +16,7 @@ from kubelint.apivalidation import Errors, as_dict, as_int, items, present, quan
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"HorizontalPodAutoscaler"})  # the engine only calls check_resource for these kinds
 
 _SOURCES = {"Object": "object", "Pods": "pods", "Resource": "resource", "ContainerResource": "containerResource",
             "External": "external"}

@@ -18,6 +18,7 @@ from kubelint.apivalidation import Errors, as_dict, config_map_key_errors
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"ConfigMap", "Secret"})  # the engine only calls check_resource for these kinds
 MAX_SIZE = 1024 * 1024   # corev1.MaxSecretSize and the ConfigMap limit
 
 _REQUIRED_KEYS = {

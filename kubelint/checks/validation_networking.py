@@ -15,6 +15,7 @@ from kubelint.apivalidation import (Errors, as_int, as_list, as_str, cidr_errors
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"Ingress", "IngressClass", "NetworkPolicy"})  # the engine only calls check_resource for these kinds
 
 _INVALID_PATH_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
 _INVALID_PATH_SUFFIXES = ("/..", "/.")

@@ -49,6 +49,7 @@ ALWAYS_RESTART = {"Deployment": "Deployment", "ReplicaSet": "ReplicaSet", "State
 POD_KIND_GROUPS = {"Pod": "", "PodTemplate": "", "ReplicationController": "", "Deployment": "apps",
                    "ReplicaSet": "apps", "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch",
                    "CronJob": "batch"}
+KINDS = frozenset(POD_KIND_GROUPS)  # the engine only calls check_resource for these kinds
 ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
 HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9]+\Z")
 SYSCTL_NAME = re.compile(r"([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?\Z")

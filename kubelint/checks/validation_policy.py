@@ -13,6 +13,7 @@ from kubelint.apivalidation import Errors, int_or_percent, label_selector, prese
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"PodDisruptionBudget"})  # the engine only calls check_resource for these kinds
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:

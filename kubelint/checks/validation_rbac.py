@@ -14,6 +14,7 @@ from kubelint.apivalidation import Errors, as_list, items
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # the engine only calls check_resource for these kinds
 GROUP = "rbac.authorization.k8s.io"
 
 

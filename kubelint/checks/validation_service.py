@@ -18,6 +18,7 @@ from kubelint.apivalidation import (Errors, as_dict, as_int, as_list, as_str, ci
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {"node-port-range": "30000-32767"}
+KINDS = frozenset({"Service"})  # the engine only calls check_resource for these kinds
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:

@@ -16,6 +16,7 @@ from kubelint.checks.validation_pod import VOLUME_SOURCES
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
+KINDS = frozenset({"PersistentVolumeClaim", "PersistentVolume", "StorageClass", "StatefulSet"})  # the engine only calls check_resource for these kinds
 
 PV_SOURCES = tuple(s for s in VOLUME_SOURCES if s not in ("emptyDir", "gitRepo", "secret", "configMap",
                                                           "downwardAPI", "projected", "persistentVolumeClaim",

@@ -16,10 +16,23 @@ import os
 import re
 from typing import Any
 
-try:  # rapidyaml is optional: without it every document takes the exact path
-    import ryml
-except ImportError:  # pragma: no cover - depends on the platform's wheels
-    ryml = None
+_RYML: Any = False  # the rapidyaml module once imported (None: not installed), imported on first use
+
+
+def _ryml():
+    """rapidyaml, imported only when a stream is large enough for the fast reader to pay off."""
+    global _RYML
+    if _RYML is False:
+        try:  # rapidyaml is optional: without it every document takes the exact path
+            import ryml as module
+        except ImportError:  # pragma: no cover - depends on the platform's wheels
+            module = None
+        _RYML = module
+    return _RYML
+
+
+def available() -> bool:
+    return _ryml() is not None
 
 # A token starts after a line break, a space or a flow indicator. The lookahead on its
 # first character keeps the scan cheap: most spaces are indentation.
@@ -64,7 +77,7 @@ def chunks_needing_exact(text: str, offsets: list[int]) -> list[bool]:
     import bisect
 
     count = len(offsets)
-    if ryml is None or count == 0:
+    if count == 0 or not available():
         return [True] * count
     flagged = [False] * count
 
@@ -166,7 +179,7 @@ def parse_fast(text: str) -> Any:
     """Parse one YAML document; raises FastReaderDeclined when the exact reader must decide."""
     try:
         with _QUIET:
-            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            tree = _ryml().parse_in_arena(text.encode("utf-8"))
     except Exception as exc:  # ryml raises its own exception types on syntax errors
         raise FastReaderDeclined(str(exc)) from None
     node = tree.root_id()
@@ -174,7 +187,7 @@ def parse_fast(text: str) -> Any:
         if tree.num_children(node) != 1:
             raise FastReaderDeclined("not one document")
         node = tree.first_child(node)
-    emitted = ryml.emit_json_malloc(tree, node)
+    emitted = _RYML.emit_json_malloc(tree, node)
     if emitted is None:
         return None
     try:

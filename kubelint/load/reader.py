@@ -14,6 +14,8 @@ from kubelint.model import Document, Source
 # (YAML 1.2 spec, c-directives-end / c-document-end). Inside any scalar it still ends
 # the document, which is why splitting the text on it is exact.
 _MARKER = re.compile(r"^(---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+#: streams shorter than this (characters) are read by the exact reader alone
+FAST_READER_FROM = 16 * 1024
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 
 
@@ -126,10 +128,15 @@ def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> li
     start, end = chunks[0].offset, chunks[-1].offset + len(chunks[-1].text)
     text = source.text if start == 0 and end == len(source.text) else source.text[start:end]
     parsed: list[ParsedDocument] = []
-    # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
-    # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
-    whole_stream_ok = fast.ryml is not None and syntax_error(text) is None
-    exact = fast.chunks_needing_exact(text, [c.offset - start for c in chunks])
+    if len(text) < FAST_READER_FROM:
+        # A small stream (a pre-commit run on one file): the exact reader is quick enough, and
+        # skipping the fast one saves importing it.
+        whole_stream_ok, exact = False, [True] * len(chunks)
+    else:
+        # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
+        # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
+        whole_stream_ok = fast.available() and syntax_error(text) is None
+        exact = fast.chunks_needing_exact(text, [c.offset - start for c in chunks])
     for number, chunk in enumerate(chunks):
         if exact[number] and _SURROGATE.search(chunk.text):
             continue  # invalid bytes: reported once for the file by the decoder

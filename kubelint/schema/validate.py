@@ -355,24 +355,58 @@ def _unknown_fields(view: SchemaView, root: dict, data: Any, path: Path, schema:
         yield Problem(path + (key,), message, rule="schema-unknown-field", at_key=True, hint=hint)
 
 
-_ITEMS, _VALUES = object(), object()  # path steps: every item of a list, every value of a map
-_LIST_MAP_PLANS: dict[Any, list] = {}
+_ITEMS, _VALUES, _LISTS = "[*]", "{*}", "[lists]"  # trie steps: items of a list, values of a map
+_LIST_MAP_PLANS: dict[Any, dict] = {}
 
 
 def list_map_duplicates(view: SchemaView, root: dict, data: Any, key: Any = None) -> Iterator[Problem]:
     """Duplicate keys in x-kubernetes-list-type=map lists (two containers named "app").
 
-    Where such lists can occur is worked out once per schema (a "plan" of paths), so a
-    document is only walked along those paths.
+    Where such lists can occur is worked out once per schema as a trie of paths, so a document
+    is only walked along those paths.
     """
-    plan = _LIST_MAP_PLANS.get(key) if key is not None else None
-    if plan is None:
-        plan = _plan(view, view.deref(root), (), frozenset(), 0)
+    trie = _LIST_MAP_PLANS.get(key) if key is not None else None
+    if trie is None:
+        trie = _trie(_plan(view, view.deref(root), (), frozenset(), 0))
         if key is not None:
-            _LIST_MAP_PLANS[key] = plan
+            _LIST_MAP_PLANS[key] = trie
+    found: list[Problem] = []
+    if trie:
+        _walk(trie, data, (), found)
+    return iter(found)
+
+
+def _trie(plan: list) -> dict:
+    root: dict = {}
     for steps, keys, warn in plan:
-        for path, items in _follow(data, steps, ()):
-            yield from _duplicates(items, keys, path, warn)
+        node = root
+        for step in steps:
+            node = node.setdefault(step, {})
+        node.setdefault(_LISTS, []).append((keys, warn))
+    return root
+
+
+def _walk(trie: dict, data: Any, path: Path, found: list) -> None:
+    if isinstance(data, dict):
+        for step, child in trie.items():
+            if step == _VALUES:
+                for name, value in data.items():
+                    if isinstance(value, (dict, list)):
+                        _walk(child, value, path + (name,), found)
+            elif step != _ITEMS and step != _LISTS:
+                value = data.get(step)
+                if isinstance(value, (dict, list)):
+                    _walk(child, value, path + (step,), found)
+    elif isinstance(data, list):
+        lists = trie.get(_LISTS)
+        if lists is not None and len(data) > 1:
+            for keys, warn in lists:
+                found.extend(_duplicates(data, keys, path, warn))
+        child = trie.get(_ITEMS)
+        if child is not None:
+            for index, item in enumerate(data):
+                if isinstance(item, (dict, list)):
+                    _walk(child, item, path + (index,), found)
 
 
 def _plan(view: SchemaView, schema: dict, steps: tuple, seen: frozenset, depth: int) -> list:
@@ -401,24 +435,6 @@ def _plan(view: SchemaView, schema: dict, steps: tuple, seen: frozenset, depth: 
             child_seen = seen
         out.extend(_plan(view, view.deref(sub), steps + (step,), child_seen, depth + 1))
     return out
-
-
-def _follow(data: Any, steps: tuple, path: Path) -> Iterator[tuple[Path, list]]:
-    if not steps:
-        if isinstance(data, list):
-            yield path, data
-        return
-    step, rest = steps[0], steps[1:]
-    if step is _ITEMS:
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _follow(item, rest, path + (index,))
-    elif step is _VALUES:
-        if isinstance(data, dict):
-            for name, value in data.items():
-                yield from _follow(value, rest, path + (name,))
-    elif isinstance(data, dict) and step in data:
-        yield from _follow(data[step], rest, path + (step,))
 
 
 _DEFAULT_KEYS = {"protocol": "TCP"}  # defaulted before the uniqueness check (core/v1 defaults)
