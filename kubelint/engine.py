@@ -14,6 +14,7 @@ from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
 from kubelint.options import Options
+from kubelint.printable import printable_finding
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -235,7 +236,7 @@ class _Run:
         if out:
             redactor = _Redactor(_sensitive_values(self.resources))
             lines = _SourceLines(self.sources)
-            out = [redactor.apply(f, lines.get(f.file, f.line)) for f in out]
+            out = [printable_finding(redactor.apply(f, lines.get(f.file, f.line))) for f in out]
         out.sort(key=Finding.sort_key)
         return out
 

@@ -36,6 +36,7 @@ _SPECIAL_CHARACTERS = re.compile(r"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe
 _SPECIAL_TOKEN = re.compile(
     _BEFORE + r"(?:[&*!%@`?]"  # anchors, aliases, tags, reserved indicators, complex keys
     + r"|(?:" + _WORDS + r")" + _AFTER
+    + r"|null(?=[ \t]*:(?:\s|$))"  # a null key: no JSON key, unlike YAML 1.2's string "null"
     + r"|(?!" + _CANONICAL_VALUE + r")(?:" + _NUMERIC + r")" + _AFTER + ")",
     re.MULTILINE,
 )
@@ -173,7 +174,11 @@ def parse_fast(text: str) -> Any:
         if tree.num_children(node) != 1:
             raise FastReaderDeclined("not one document")
         node = tree.first_child(node)
-    emitted = ryml.emit_json_malloc(tree, node)
+    try:
+        with _QUIET:
+            emitted = ryml.emit_json_malloc(tree, node)
+    except Exception as exc:  # e.g. ryml's emitter stops at 64 levels of nesting ("max depth exceeded")
+        raise FastReaderDeclined(str(exc)) from None
     if emitted is None:
         return None
     try:
