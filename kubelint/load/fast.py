@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 # A token starts after a line break, a space or a flow indicator. The lookahead on its
 # first character keeps the scan cheap: most spaces are indentation.
-_BEFORE = r"[ \[{,\n](?=[&*!%@`?~<.+0-9yYnNoOTF]|-[0-9.])"
+_BEFORE = r"[ \[{,\n](?=[&*!%@`?~<.+0-9yYnNoOTF]|-[0-9._])"
 _AFTER = r"(?=[ \t\r]*(?:$|#|:(?:\s|$)|[,\]}]))"  # end of line, comment, key colon, flow
 _CANONICAL_VALUE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?[ \t\r]*(?:$|#|[,\]}])"
 _WORDS = (r"y|Y|yes|Yes|YES|n|N|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from kubelint.load import fast
 from kubelint.load.exact import YAML_ERRORS, Ambiguous, LoadProblem, parse_exact, syntax_error
+from kubelint.load.scalars import INT64_MAX, INT64_MIN
 from kubelint.load.limits import (MAX_DEPTH, SCAN_ABOVE, DepthExceeded, data_depth_exceeds, depth_bound_exceeds,
                                   depth_message, scan_depth)
 from kubelint.model import Document, Source
@@ -305,14 +306,18 @@ class _JSONNumberOutOfRange(ValueError):
 
 
 def _json_number(text: str, kind: type):
-    # Kubernetes decodes JSON numbers into int64 or float64 and rejects what neither holds;
-    # Python would build any integer (and fail past 4,300 digits) or an infinite float.
+    # Kubernetes decodes JSON numbers as int64 when they fit, else as float64, and rejects what
+    # neither holds (apimachinery's json.Unmarshal: UseNumber, then Int64 or Float64); Python
+    # would build any integer (failing past 4,300 digits) or an infinite float.
     if kind is int and len(text) <= 20:
-        return int(text)
+        value = int(text)
+        if INT64_MIN <= value <= INT64_MAX:
+            return value
     number = float(text)
     if not math.isfinite(number):
-        shown = text if len(text) <= 30 else f"{text[:20]}... ({len(text):,} characters)"
-        raise _JSONNumberOutOfRange(f"number {shown} is out of range: Kubernetes reads JSON numbers as 64-bit")
+        # the number itself is not quoted: it could be a secret value
+        raise _JSONNumberOutOfRange(f"a number of {len(text):,} characters is out of range: Kubernetes reads "
+                                    "JSON numbers as 64-bit integers or floats")
     return number
 
 

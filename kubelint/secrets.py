@@ -1,0 +1,148 @@
+"""What must never be printed: Secret data and stringData, env values, annotation values.
+
+The engine masks every text listed by ``sensitive_values`` in messages, hints and source
+lines (``engine._Redactor``). A value is listed in every form a finding could show it: the
+text itself, each of its lines, the decoded form of Secret data, and for values YAML reads
+as numbers, the number, its source literal (``07350124``) and the other readings a message
+may quote (YAML 1.2's decimal ``7350124``).
+
+Documents that could not be read at all (a syntax error, invalid bytes) have no values to
+list: kubelint cannot tell which of their values are secret, so the source lines of their
+findings show keys and indentation only (``mask_values``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from bisect import bisect_right
+from typing import Any, Iterable
+
+from kubelint import k8s
+from kubelint.model import Path, Resource
+
+NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
+_TOKEN = re.compile(r"[^\s,\]}#]+")
+_LEADING_ZEROS = re.compile(r"[-+]?0[0-9_]+\Z")
+
+
+def sensitive_values(resources: Iterable[Resource]) -> set[str]:
+    """Every text that would reveal a sensitive value of these resources."""
+    values: set[str] = set()
+    literals = _Literals()
+
+    def add_text(text: str) -> None:
+        for part in [text, *text.splitlines()]:
+            part = part.strip()
+            if len(part) >= 4 and part.lower() not in NOT_SECRET:
+                values.add(part)
+
+    def add(resource: Resource, path: Path, value: Any) -> None:
+        stack = [(path, value)]
+        while stack:
+            where, item = stack.pop()
+            if isinstance(item, str):
+                add_text(item)
+            elif isinstance(item, bool) or item is None:
+                continue
+            elif isinstance(item, (int, float)):
+                add_text(str(item))
+                if isinstance(item, float):
+                    add_text(f"{item:g}")
+                literal = literals.at(resource, where)
+                if literal:
+                    add_text(literal)
+                    if _LEADING_ZEROS.match(literal):  # YAML 1.2's decimal reading of 0755
+                        add_text(literal.lstrip("+-").replace("_", "").lstrip("0"))
+            elif isinstance(item, dict):
+                stack.extend((where + (key,), child) for key, child in item.items())
+            elif isinstance(item, list):
+                stack.extend((where + (index,), child) for index, child in enumerate(item))
+
+    for resource in resources:
+        data = resource.data
+        if resource.kind == "Secret" and resource.group == "":
+            for field in ("data", "stringData"):
+                entries = data.get(field)
+                if not isinstance(entries, dict):
+                    continue
+                for key, value in entries.items():
+                    add(resource, (field, key), value)
+                    if field == "data" and isinstance(value, str):
+                        try:
+                            add_text(base64.b64decode(value, validate=False).decode("utf-8"))
+                        except (binascii.Error, ValueError):
+                            pass
+        annotation_paths = [("metadata", "annotations")]
+        found = k8s.pod_spec(resource)
+        if found is not None:
+            annotation_paths.append(found[0][:-1] + ("metadata", "annotations"))
+        for path in annotation_paths:
+            annotations = k8s.get(data, path)
+            if isinstance(annotations, dict):
+                for key, value in annotations.items():
+                    add(resource, path + (key,), value)
+        if found is not None:
+            path, spec = found
+            for container_path, container in k8s.containers(spec, path):
+                env = container.get("env")
+                if isinstance(env, list):
+                    for index, item in enumerate(env):
+                        if isinstance(item, dict) and "value" in item:
+                            add(resource, container_path + ("env", index, "value"), item["value"])
+    return values
+
+
+class _Literals:
+    """The source text of a scalar, found through the document's positions (only for values
+    YAML read as numbers, whose documents have findings and so positions anyway)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[int, list[str]] = {}
+
+    def at(self, resource: Resource, path: Path) -> str | None:
+        document = resource.document
+        try:
+            position = document.positions().locate(resource.path + path)
+        except Exception:  # positions are a nicety here; the value itself is already listed
+            return None
+        if position is None:
+            return None
+        if id(document) not in self.lines:
+            self.lines[id(document)] = document.text.split("\n")
+        lines = self.lines[id(document)]
+        index = position[0] - 1 - document.start_line
+        if not 0 <= index < len(lines):
+            return None
+        match = _TOKEN.match(lines[index], position[1] - 1)
+        return match.group() if match else None
+
+
+_KEY_PREFIX = re.compile(r"""[ \t]*(?:[-?][ \t]+)*(?:(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'#:{}\[\],][^#:]*?)[ \t]*:(?=[ \t]|$))?""")
+
+
+def mask_values(line: str) -> str:
+    """A source line with everything after its indentation, indicators and key masked,
+    keeping its length so that a column marker still points at the right place."""
+    keep = _KEY_PREFIX.match(line).end()
+    return line[:keep] + re.sub(r"\S", "*", line[keep:])
+
+
+class UnreadableLines:
+    """Line ranges of documents that could not be read, per file."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, file: str, first: int, last: int) -> None:
+        self.ranges.setdefault(file, []).append((first, last))
+
+    def __contains__(self, where: tuple[str, int | None]) -> bool:
+        file, line = where
+        ranges = self.ranges.get(file)
+        if not ranges or line is None:
+            return False
+        ranges.sort()
+        index = bisect_right(ranges, (line, float("inf"))) - 1
+        return index >= 0 and ranges[index][0] <= line <= ranges[index][1]
