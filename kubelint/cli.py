@@ -228,9 +228,8 @@ def write_output(text: str, output: str | None) -> None:
     import stat
     import tempfile
 
-    target = os.path.realpath(output)
     try:
-        existing = os.stat(target)
+        existing = os.stat(output)
     except FileNotFoundError:
         existing = None
     except OSError as exc:
@@ -238,11 +237,12 @@ def write_output(text: str, output: str | None) -> None:
     data = text.encode("utf-8", "backslashreplace")
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         try:
-            with open(target, "wb") as handle:
+            with open(output, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
         return
+    target = os.path.realpath(output)
     folder, name = os.path.split(target)
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
