@@ -204,3 +204,16 @@ def test_a_terminal_that_cannot_show_unicode_gets_escapes(tmp_path):
     completed = run_cli("check", str(tmp_path), env={"PYTHONIOENCODING": "ascii"})
     assert completed.returncode == 1, completed.stderr
     assert "\\xe9" in completed.stdout and "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("text,message", [
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")), "aliasing"),
+    ("select: " + "[" * 5000 + "]" * 5000 + "\n", "levels deep"),
+])
+def test_a_hostile_configuration_file_is_a_configuration_error(tmp_path, text, message):
+    # It used to be read as an empty configuration, silently.
+    (tmp_path / ".kubelint.yaml").write_text(text)
+    completed = run_cli("check", str(EXAMPLES / "app"), cwd=tmp_path)
+    assert completed.returncode == cli.EXIT_USAGE
+    assert message in completed.stderr and ".kubelint.yaml:1:" in completed.stderr

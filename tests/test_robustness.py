@@ -315,3 +315,33 @@ def test_undecodable_file_names_are_escaped(tmp_path):
 def test_printable_keeps_ordinary_text_and_tabs():
     text = "spec.containers[0].image: café\tnaïve 日本"
     assert printable(text) is text
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value,rule", [
+    ("!!python/object:os.system {a: 1}", "yaml-unsafe-tag"),
+    ('!!python/object/apply:os.system ["touch /tmp/kubelint-owned"]', "yaml-unsafe-tag"),
+    ("!!python/name:os.system ''", "yaml-unsafe-tag"),
+    ("!!python/object/new:subprocess.Popen [[id]]", "yaml-unsafe-tag"),
+    ("!<tag:yaml.org,2002:python/object/apply:os.system> [id]", "yaml-unsafe-tag"),
+    ("!ruby/object:Gem::Installer {i: x}", "yaml-tag"),
+    ("!!java/object:java.net.URL [x]", "yaml-unsafe-tag"),
+    ("!vault secret/path", "yaml-tag"),
+    ("!Ref MyBucket", "yaml-tag"),
+    ("!!set {a, b}", "yaml-tag"),
+    ("!local {a: [1, 2]}", "yaml-tag"),
+])
+def test_unsafe_and_custom_tags_are_findings_and_the_value_stays_plain_data(value, rule):
+    findings = lint(CONFIGMAP + f"  value: {value}\n")
+    assert (rule, 6) in [(f.rule, f.line) for f in findings], findings
+    assert all(f.rule in ("yaml-tag", "yaml-unsafe-tag", "schema-type") for f in findings)
+    data = documents(CONFIGMAP + f"  value: {value}\n")[0].document.data["data"]["value"]
+    assert isinstance(data, (str, list, dict))  # plain data, nothing constructed
+
+
+def test_a_redefined_tag_handle_does_not_hide_an_unsafe_tag_or_crash():
+    text = "%TAG !! tag:yaml.org,2002:python/\n---\n" + CONFIGMAP + "  value: !!object/apply:os.system [id]\n"
+    findings = lint(text)
+    assert [(f.rule, f.line) for f in findings if f.rule.startswith("yaml")] == [("yaml-unsafe-tag", 8)]
