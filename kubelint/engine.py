@@ -225,6 +225,9 @@ class _Run:
 
     def finish(self) -> list[Finding]:
         for document, resource, problem, default_rule in self.pending:
+            rule = self.rules.get(problem.rule or default_rule)
+            if rule is not None and not self.options.rule_enabled(rule):
+                continue  # not reported: no need to parse the document again for its position
             self._emit(self._locate(document, resource, problem, default_rule))
         self._ambiguity_warnings()
         out = []

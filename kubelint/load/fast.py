@@ -71,8 +71,14 @@ def chunks_needing_exact(text: str, offsets: list[int]) -> list[bool]:
     def chunk_of(position: int) -> int:
         return bisect.bisect_right(offsets, position) - 1
 
-    for match in _SPECIAL_CHARACTERS.finditer(text):
-        flagged[chunk_of(match.start())] = True
+    position = 0
+    while True:  # one hit flags a whole document: jump to the next one (binary junk has millions)
+        match = _SPECIAL_CHARACTERS.search(text, position)
+        if match is None:
+            break
+        index = chunk_of(match.start())
+        flagged[index] = True
+        position = offsets[index + 1] if index + 1 < count else len(text)
     if text.startswith("%"):
         flagged[0] = True
     position = text.find("\n%")

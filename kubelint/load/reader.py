@@ -125,6 +125,8 @@ def _is_directives_only(piece: str) -> bool:
 
 def is_trivial(text: str) -> bool:
     """Only comments, blank lines and document markers: an empty document."""
+    if text.strip() in ("", "---", "..."):
+        return True
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
