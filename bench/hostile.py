@@ -155,6 +155,14 @@ def many_keys(folder: Path, full: bool) -> list[str]:
                       + "".join(f"  k{i}: v{i}\n" for i in range(keys))))]
 
 
+def many_flow_mappings(folder: Path, full: bool) -> list[str]:
+    # the costliest shape per byte we found: a Python object per tiny collection, twice (the
+    # data, and the positioned parse of a document with findings: data must be a mapping)
+    count = 1_000_000 if full else 20_000
+    return [str(write(folder / "maps.yaml", CONFIGMAP.format(name="maps")
+                      + "".join(f"- {{a: {i % 10}}}\n" for i in range(count))))]
+
+
 def many_documents(folder: Path, full: bool) -> list[str]:
     count = 1_000_000 if full else 20_000
     return [str(write(folder / "empty-docs.yaml", "---\n" * count + VALID))]
@@ -253,6 +261,7 @@ CASES = [
     Case("line-10mb-json", long_line, (0,)),
     Case("keys-1m", many_keys, (0,)),
     Case("documents-1m", many_documents, (0,)),
+    Case("flow-maps-1m", many_flow_mappings, (1,), ("schema-type",)),
     Case("nul-bytes", nul_bytes, (1,), ("yaml-syntax",)),
     Case("binary-junk", binary_junk, (1,), ("yaml-encoding",)),
     Case("invalid-utf8", invalid_utf8, (1,), ("yaml-encoding",)),
