@@ -15,7 +15,7 @@ from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
 from kubelint.options import Options
 from kubelint.printable import printable_finding
-from kubelint.secrets import UnreadableLines, mask_values, sensitive_values
+from kubelint.redaction import UnreadableLines, mask_values, sensitive_forms
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -80,11 +80,11 @@ class _Run:
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
         self.findings: list[Finding] = []
+        self.unreadable = UnreadableLines()  # documents that could not be read: their lines are masked
         self.pending: list[tuple[Document, Resource | None, Problem, str]] = []
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
-        self.unreadable = UnreadableLines()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -242,7 +242,7 @@ class _Run:
                 finding = _replace(finding, severity=override)
             out.append(finding)
         if out:
-            redactor = _Redactor(_sensitive_values(self.resources))
+            redactor = _Redactor(_sensitive_values(self.resources) | sensitive_forms(self.resources))
             lines = _SourceLines(self.sources)
             out = [printable_finding(redactor.apply(f, self._snippet(lines, f))) for f in out]
         out.sort(key=Finding.sort_key)
@@ -301,9 +301,53 @@ def _secret_paths(resource: Resource):
     return lambda path: False
 
 
+_NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
+
+
 def _sensitive_values(resources: list[Resource]) -> set[str]:
     """Values that must never be printed: Secret data, env values, annotation values."""
-    return sensitive_values(resources)
+    import base64
+
+    values: set[str] = set()
+
+    def add(value) -> None:
+        if isinstance(value, str):
+            for part in [value, *value.splitlines()]:
+                part = part.strip()
+                if len(part) >= 4 and part.lower() not in _NOT_SECRET:
+                    values.add(part)
+
+    for resource in resources:
+        data = resource.data
+        if resource.kind == "Secret" and resource.group == "":
+            for field in ("data", "stringData"):
+                entries = data.get(field)
+                if isinstance(entries, dict):
+                    for value in entries.values():
+                        add(value)
+                        if field == "data" and isinstance(value, str):
+                            try:
+                                add(base64.b64decode(value, validate=False).decode("utf-8"))
+                            except Exception:
+                                pass
+        annotations = k8s.get(data, ("metadata", "annotations"))
+        if isinstance(annotations, dict):
+            for value in annotations.values():
+                add(value)
+        found = k8s.pod_spec(resource)
+        if found is not None:
+            path, spec = found
+            template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
+            if isinstance(template_annotations, dict):
+                for value in template_annotations.values():
+                    add(value)
+            for _, container in k8s.containers(spec, path):
+                env = container.get("env")
+                if isinstance(env, list):
+                    for item in env:
+                        if isinstance(item, dict):
+                            add(item.get("value"))
+    return values
 
 
 class _SourceLines:

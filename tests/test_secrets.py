@@ -210,6 +210,6 @@ def test_the_schedulers_report_prints_no_secret(manifests, tmp_path):
     ("\tkey: value", "\tkey: *****"),
 ])
 def test_lines_of_unreadable_documents_keep_keys_and_length(line, masked):
-    from kubelint.secrets import mask_values
+    from kubelint.redaction import mask_values
 
     assert mask_values(line) == masked and len(masked) == len(line)

@@ -36,7 +36,7 @@ _SPECIAL_CHARACTERS = re.compile(r"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe
 _SPECIAL_TOKEN = re.compile(
     _BEFORE + r"(?:[&*!%@`?]"  # anchors, aliases, tags, reserved indicators, complex keys
     + r"|(?:" + _WORDS + r")" + _AFTER
-    + r"|null(?=[ \t]*:(?:\s|$))"  # a null key: no JSON key, unlike YAML 1.2's string "null"
+    + r"|null(?=[ \t\r]*:(?:\s|$))"  # a null key: go-yaml cannot turn it into a JSON key
     + r"|(?!" + _CANONICAL_VALUE + r")(?:" + _NUMERIC + r")" + _AFTER + ")",
     re.MULTILINE,
 )

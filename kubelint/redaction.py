@@ -1,20 +1,26 @@
-"""What must never be printed: Secret data and stringData, env values, annotation values.
+"""Masking secret values beyond the plain strings ``engine._sensitive_values`` lists.
 
-The engine masks every text listed by ``sensitive_values`` in messages, hints and source
-lines (``engine._Redactor``). A value is listed in every form a finding could show it: the
-text itself, each of its lines, the decoded form of Secret data, and for values YAML reads
-as numbers, the number, its source literal (``07350124``) and the other readings a message
-may quote (YAML 1.2's decimal ``7350124``).
+The engine masks every listed text in messages, hints and source lines (``engine._Redactor``).
+``_sensitive_values`` lists the string values of Secret ``data`` (and their decoded form) and
+``stringData``, env values and annotation values. ``sensitive_forms`` adds what a finding could
+still show of them:
+
+* strings nested in lists or mappings at those places (``stringData: {a: [s3cr3t]}``);
+* values YAML reads as numbers: the number (``expected string, got integer 1953876``), its source
+  literal (``07350124``, in the source line and the hint ``quote it: "07350124"``) and the other
+  reading a message may quote (YAML 1.2's decimal ``7350124``).
+
+The same lengths apply as for strings: Secret values from 4 characters, env and annotation
+values (mostly not secret, and short words appear in field paths) from 8; a number's derived
+forms are masked whenever its literal is.
 
 Documents that could not be read at all (a syntax error, invalid bytes) have no values to
-list: kubelint cannot tell which of their values are secret, so the source lines of their
-findings show keys and indentation only (``mask_values``).
+list: kubelint cannot tell which are secret, so the source lines of their findings show keys
+and indentation only (``mask_values``).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from bisect import bisect_right
 from typing import Any, Iterable
@@ -23,38 +29,43 @@ from kubelint import k8s
 from kubelint.model import Path, Resource
 
 NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
+MIN_SECRET, MIN_OTHER = 4, 8
 _TOKEN = re.compile(r"[^\s,\]}#]+")
 _LEADING_ZEROS = re.compile(r"[-+]?0[0-9_]+\Z")
 
 
-def sensitive_values(resources: Iterable[Resource]) -> set[str]:
-    """Every text that would reveal a sensitive value of these resources."""
+def sensitive_forms(resources: Iterable[Resource]) -> set[str]:
+    """Texts that would reveal a sensitive value and are not plain top-level strings."""
     values: set[str] = set()
     literals = _Literals()
 
-    def add_text(text: str) -> None:
+    def add_text(text: str, minimum: int) -> bool:
+        added = False
         for part in [text, *text.splitlines()]:
             part = part.strip()
-            if len(part) >= 4 and part.lower() not in NOT_SECRET:
+            if len(part) >= minimum and part.lower() not in NOT_SECRET:
                 values.add(part)
+                added = True
+        return added
 
-    def add(resource: Resource, path: Path, value: Any) -> None:
+    def add(resource: Resource, path: Path, value: Any, minimum: int) -> None:
+        if isinstance(value, str):
+            return  # listed by the engine itself
         stack = [(path, value)]
         while stack:
             where, item = stack.pop()
             if isinstance(item, str):
-                add_text(item)
+                add_text(item, minimum)
             elif isinstance(item, bool) or item is None:
                 continue
             elif isinstance(item, (int, float)):
-                add_text(str(item))
-                if isinstance(item, float):
-                    add_text(f"{item:g}")
                 literal = literals.at(resource, where)
-                if literal:
-                    add_text(literal)
-                    if _LEADING_ZEROS.match(literal):  # YAML 1.2's decimal reading of 0755
-                        add_text(literal.lstrip("+-").replace("_", "").lstrip("0"))
+                forms = [str(item)] + ([f"{item:g}"] if isinstance(item, float) else [])
+                if literal and _LEADING_ZEROS.match(literal):  # YAML 1.2's decimal reading of 0755
+                    forms.append(literal.lstrip("+-").replace("_", "").lstrip("0"))
+                if (add_text(literal, minimum) if literal else add_text(str(item), minimum)):
+                    for form in forms:
+                        add_text(form, MIN_SECRET)
             elif isinstance(item, dict):
                 stack.extend((where + (key,), child) for key, child in item.items())
             elif isinstance(item, list):
@@ -65,15 +76,9 @@ def sensitive_values(resources: Iterable[Resource]) -> set[str]:
         if resource.kind == "Secret" and resource.group == "":
             for field in ("data", "stringData"):
                 entries = data.get(field)
-                if not isinstance(entries, dict):
-                    continue
-                for key, value in entries.items():
-                    add(resource, (field, key), value)
-                    if field == "data" and isinstance(value, str):
-                        try:
-                            add_text(base64.b64decode(value, validate=False).decode("utf-8"))
-                        except (binascii.Error, ValueError):
-                            pass
+                if isinstance(entries, dict):
+                    for key, value in entries.items():
+                        add(resource, (field, key), value, MIN_SECRET)
         annotation_paths = [("metadata", "annotations")]
         found = k8s.pod_spec(resource)
         if found is not None:
@@ -82,7 +87,8 @@ def sensitive_values(resources: Iterable[Resource]) -> set[str]:
             annotations = k8s.get(data, path)
             if isinstance(annotations, dict):
                 for key, value in annotations.items():
-                    add(resource, path + (key,), value)
+                    if not str(key).startswith("kubelint.io/"):  # kubelint's own are not secret
+                        add(resource, path + (key,), value, MIN_OTHER)
         if found is not None:
             path, spec = found
             for container_path, container in k8s.containers(spec, path):
@@ -90,7 +96,7 @@ def sensitive_values(resources: Iterable[Resource]) -> set[str]:
                 if isinstance(env, list):
                     for index, item in enumerate(env):
                         if isinstance(item, dict) and "value" in item:
-                            add(resource, container_path + ("env", index, "value"), item["value"])
+                            add(resource, container_path + ("env", index, "value"), item["value"], MIN_OTHER)
     return values
 
 
