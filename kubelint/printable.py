@@ -5,7 +5,7 @@ manifest chose: terminal escape sequences (``"\\e[2J"`` in a quoted key), line b
 would forge extra lines in a CI log or a GitHub workflow command, bidirectional overrides
 that reorder what a reviewer sees ("Trojan Source", CVE-2021-42574), characters that XML
 (JUnit) cannot hold, and lone surrogates left by undecodable bytes in a file name, which no
-UTF-8 output can encode. Each is shown as a visible escape instead (``\\x1b``, ``\\n``,
+UTF-8 output can encode. Each is shown as a visible escape instead (``\\u001b``, ``\\n``,
 ``\\u202e``, and ``\\xff`` for the byte behind a surrogate). Tabs stay: every format holds them.
 """
 
@@ -25,9 +25,7 @@ def _escape(match: re.Match) -> str:
         return _NAMED[char]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}"
+    return f"\\u{code:04x}"  # as JSON writes it
 
 
 def printable(text: str) -> str:

@@ -299,7 +299,7 @@ def test_control_characters_from_the_input_are_escaped_in_findings():
     assert len(findings) == 1
     message = findings[0].message
     assert "\x1b" not in message and "\n" not in message and "\u202e" not in message
-    assert "\\x1b[2J\\nerror: forged\\u202e" in message
+    assert "\\u001b[2J\\nerror: forged\\u202e" in message
 
 
 def test_undecodable_file_names_are_escaped(tmp_path):
