@@ -4,19 +4,22 @@ Kubernetes' YAML reader (go-yaml v2, scannerc.go: ``max_flow_level`` and ``max_i
 rejects documents nested more than 10,000 levels ("exceeded max depth of 10000").
 kubelint reads documents up to ``MAX_DEPTH`` levels, far below that and far above real
 manifests (the deepest in our corpus of 2,000 real documents nests 36 levels): every stage
-after the reader (the C composer, the schema engine, checks) then stays within its stack,
-and a hostile document costs milliseconds instead of minutes or a crash.
+after the reader (the C composer, the schema engine (jsonschema-rs stops at 255 levels),
+checks) then stays within its stack, and a hostile document costs at most seconds instead of
+hours or a crash.
 
 Nesting is guarded in three tiers, so that real manifests pay nothing:
 
-1. ``depth_bound``: a cheap upper bound from the text (flow brackets plus twice the longest
-   indentation prefix). At or below ``MAX_DEPTH``, nothing more is done.
+1. ``depth_bound_exceeds``: a cheap upper bound from the text (flow brackets plus twice the
+   longest indentation prefix). At or below ``MAX_DEPTH``, nothing more is done.
 2. Up to ``SCAN_ABOVE``, the readers parse as usual and stop at ``MAX_DEPTH`` themselves
-   (the exact reader's builder raises ``TooDeep``; the fast reader declines past 64 levels).
+   (the exact reader's builder raises ``TooDeep``; the fast reader declines past 64 levels;
+   decoded JSON is measured by ``data_depth_exceeds``).
 3. Above ``SCAN_ABOVE``, libyaml's event parser measures the real depth first and stops as
    soon as it passes the limit; nothing else touches a document that is too deep. libyaml's
-   own cost grows with the square of the flow depth (20 s at 100,000 levels) and its C
-   composer overflows the stack around 30,000 levels, hence this tier.
+   own cost grows with the square of the flow depth (over a minute at 100,000 levels) and its
+   C composer overflows the stack (a segmentation fault) between 20,000 and 40,000 levels,
+   hence this tier.
 """
 
 from __future__ import annotations
