@@ -275,6 +275,25 @@ def test_a_file_larger_than_the_limit_is_not_read(tmp_path, monkeypatch):
     assert read == []  # decided from the file's size, not by reading 1 MiB of it
 
 
+def test_an_unreadable_file_is_a_finding_and_the_others_are_checked(tmp_path, monkeypatch):
+    # chmod 000 cannot stop root (CI runs as root here), so the refusal is simulated at open().
+    (tmp_path / "a-locked.yaml").write_text(CONFIGMAP + "  a: b\n")
+    (tmp_path / "b-ok.yaml").write_text(CONFIGMAP + "  count: 1\n")
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("a-locked.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    findings = check([str(tmp_path)]).findings
+    assert [(f.rule, os.path.basename(f.file), f.line) for f in findings
+            if f.rule in ("file-unreadable", "schema-type")] == [("file-unreadable", "a-locked.yaml", None),
+                                                                  ("schema-type", "b-ok.yaml", 6)]
+    assert "Permission denied" in findings[0].message
+
+
 def test_symbolic_link_loops_are_reported_not_followed(tmp_path):
     (tmp_path / "ok.yaml").write_text(CONFIGMAP + "  a: b\n")
     (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
