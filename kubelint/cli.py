@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from kubelint import __version__
+from kubelint.printable import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
@@ -109,13 +110,15 @@ def _split(values: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    debug = getattr(args, "debug", False)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    _tolerant_streams()
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
         if args.command == "check":
             return run_check(args)
         if args.command == "schedule":
@@ -126,24 +129,64 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "explain":
             return run_explain(args)
+        parser.error(f"unknown command {args.command}")
     except ConfigError as exc:
-        print(f"kubelint: error: {exc}", file=sys.stderr)
+        print(f"kubelint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
     except Exception as exc:  # a bug in kubelint
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        print(f"kubelint: internal error: {type(exc).__name__}: {exc}\n"
-              f"This is a bug in kubelint {__version__}; please report it at {BUG_REPORT} "
-              "(run again with --debug to get the traceback).", file=sys.stderr)
+        report_internal_error(exc, debug)
         return EXIT_INTERNAL
-    parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
+
+
+def report_internal_error(exc: BaseException, debug: bool) -> None:
+    """A bug: a short message on stderr; the traceback only with --debug.
+
+    The exception's own text stays out of the short message: it may quote the input, and
+    secret values must never reach a CI log. The type and the place in kubelint's code are
+    enough to find the bug; --debug shows everything to whoever asks for it.
+    """
+    import traceback
+
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    where = ""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if "kubelint" in Path(frame.filename).parts]
+    if frames:
+        frame = frames[-1]
+        parts = Path(frame.filename).parts
+        module = "/".join(parts[len(parts) - 1 - parts[::-1].index("kubelint"):])
+        where = f" in {module}:{frame.lineno} ({frame.name})"
+    print(f"kubelint: internal error: {type(exc).__name__}{where}\n"
+          f"This is a bug in kubelint {__version__}; please report it at {BUG_REPORT}"
+          + ("." if debug else " (run again with --debug to get the traceback)."), file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """Characters the terminal's encoding lacks are escaped rather than fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+                pass
+
+
+def _silence_stdout() -> None:
+    # The reader of our output went away (`kubelint check . | head`): point stdout at
+    # /dev/null so that the interpreter's final flush does not complain on stderr.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover
+        pass
 
 
 def options_from_args(args):
@@ -255,27 +298,62 @@ def write_baseline(path: str, result) -> int:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to a file (a temporary file renamed into place)."""
-    if output is None:
+    """Write to stdout, or atomically to a file: a temporary file beside it, renamed into place.
+
+    Readers of the file see the old report or the new one, never half of one, and a failed
+    run leaves no temporary file behind. A symbolic link keeps pointing where it did (its
+    target is replaced); a file that is not a regular file (``/dev/stdout``, a named pipe)
+    is written directly, since nothing can be renamed over it.
+    """
+    if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import stat
     import tempfile
 
-    target = Path(output)
-    folder = target.parent if str(target.parent) else Path(".")
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=f".{target.name}.",
-                                             suffix=".tmp", delete=False)
+        existing = os.stat(output)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+    data = text.encode("utf-8", "backslashreplace")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    target = os.path.realpath(output)
+    folder, name = os.path.split(target)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     except OSError as exc:
         raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
     try:
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, target)
-    except OSError as exc:
-        os.unlink(handle.name)
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(existing.st_mode) if existing is not None else _default_mode())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from open(): 0o666 less the umask (mkstemp uses 0o600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def run_rules(args) -> int:

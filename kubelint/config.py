@@ -117,7 +117,8 @@ def _read_yaml(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     parsed, _ = read_documents(Source(str(path), text))
-    problems = [p for d in parsed for p in d.problems if p.rule in ("yaml-syntax", "yaml-duplicate-key")]
+    problems = [p for d in parsed for p in d.problems
+                if p.rule in ("yaml-syntax", "yaml-duplicate-key", "yaml-alias-limit", "yaml-depth-limit")]
     if problems:
         first = problems[0]
         raise ConfigError(f"{path}:{first.line}:{first.column}: {first.message}")

@@ -17,6 +17,8 @@ from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
 from kubelint.options import Options
 from kubelint.parallel import read_all
+from kubelint.printable import printable_finding
+from kubelint.redaction import UnreadableLines, mask_values, sensitive_forms
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -108,6 +110,7 @@ class _Run:
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
         self.findings: list[Finding] = []
+        self.unreadable = UnreadableLines()  # documents that could not be read: their lines are masked
         self.pending: list[tuple[Document, Resource | None, Problem, str]] = []
         self.document_count = 0
         self.sources: dict[str, Source] = {}
@@ -130,6 +133,9 @@ class _Run:
         for document in parsed:
             self.document_count += 1
             self.parsed.append(document)
+            if document.document.data is None and document.problems:
+                first = document.document.start_line + 1
+                self.unreadable.add(source.name, first, first + document.document.text.count("\n"))
             for problem in document.problems:
                 rule = self.rules[problem.rule]
                 severity = rule.severity if problem.severity is None else problem.severity
@@ -267,6 +273,9 @@ class _Run:
 
     def finish(self) -> list[Finding]:
         for document, resource, problem, default_rule in self.pending:
+            rule = self.rules.get(problem.rule or default_rule)
+            if rule is not None and not self.options.rule_enabled(rule):
+                continue  # not reported: no need to parse the document again for its position
             self._emit(self._locate(document, resource, problem, default_rule))
         self._ambiguity_warnings()
         out = []
@@ -283,11 +292,17 @@ class _Run:
         out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
                                               options=self.options, baseline=self.baseline)
         if out:
-            redactor = _Redactor(_sensitive_values(self.resources))
+            redactor = _Redactor(_sensitive_values(self.resources) | sensitive_forms(self.resources))
             lines = _SourceLines(self.sources)
-            out = [redactor.apply(f, lines.get(f.file, f.line)) for f in out]
+            out = [printable_finding(redactor.apply(f, self._snippet(lines, f))) for f in out]
         out.sort(key=Finding.sort_key)
         return out
+
+    def _snippet(self, lines, finding: Finding) -> str | None:
+        line = lines.get(finding.file, finding.line)
+        if line is not None and (finding.rule == "yaml-encoding" or (finding.file, finding.line) in self.unreadable):
+            return mask_values(line)  # which values are secret is unknown in a document that cannot be read
+        return line
 
     def _locate(self, document: Document, resource: Resource | None, problem: Problem, default_rule: str) -> Finding:
         rule_id = problem.rule or default_rule

@@ -8,8 +8,9 @@ pkg/apis/*/validation.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from kubelint.model import Path, Resource
 
@@ -83,9 +84,21 @@ def containers(spec: dict, path: Path, lists: tuple[str, ...] = CONTAINER_LISTS)
                     yield path + (field, index), container
 
 
+def _memoised(function: Callable[[str], list[str]]) -> Callable[[str], tuple[str, ...]]:
+    """Syntax checks see the same label keys, values and names over and over in a big bundle:
+    remember the verdicts (as tuples, which callers cannot change)."""
+
+    @functools.lru_cache(maxsize=8192)
+    def memoised(value: str) -> tuple[str, ...]:
+        return tuple(function(value))
+
+    return functools.wraps(function)(memoised)
+
+
 # --- syntax ---------------------------------------------------------------------------------
 
 
+@_memoised
 def dns1123_label_errors(value: str) -> list[str]:
     errors = []
     if len(value) > 63:
@@ -96,6 +109,7 @@ def dns1123_label_errors(value: str) -> list[str]:
     return errors
 
 
+@_memoised
 def dns1123_subdomain_errors(value: str) -> list[str]:
     errors = []
     if len(value) > 253:
@@ -106,6 +120,7 @@ def dns1123_subdomain_errors(value: str) -> list[str]:
     return errors
 
 
+@_memoised
 def dns1035_label_errors(value: str) -> list[str]:
     errors = []
     if len(value) > 63:
@@ -116,6 +131,7 @@ def dns1035_label_errors(value: str) -> list[str]:
     return errors
 
 
+@_memoised
 def path_segment_errors(value: str) -> list[str]:
     if value in (".", ".."):
         return [f"may not be '{value}'"]
@@ -123,6 +139,7 @@ def path_segment_errors(value: str) -> list[str]:
     return [f"may not contain '{c}'" for c in bad]
 
 
+@_memoised
 def qualified_name_errors(value: str) -> list[str]:
     """IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63 characters."""
     parts = value.split("/")
@@ -149,6 +166,7 @@ def qualified_name_errors(value: str) -> list[str]:
     return errors
 
 
+@_memoised
 def label_value_errors(value: str) -> list[str]:
     errors = []
     if len(value) > 63:
@@ -159,6 +177,7 @@ def label_value_errors(value: str) -> list[str]:
     return errors
 
 
+@_memoised
 def port_name_errors(value: str) -> list[str]:
     """IsValidPortName (IANA_SVC_NAME)."""
     errors = []

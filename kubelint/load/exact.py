@@ -12,10 +12,15 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.error import YAMLError
+
 from kubelint.load import scalars
+from kubelint.load.limits import MAX_DEPTH, depth_message
 from kubelint.model import Path, Severity
 
 PLAIN = "plain"
@@ -23,7 +28,9 @@ QUOTED = "quoted"
 COLLECTION = "collection"
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 UNSAFE_TAG_PARTS = ("python/", "ruby/", "java", "perl/", "php/", "js/", "jruby/")
-MAX_DEPTH = 500
+#: what libyaml raises on bad YAML: ruamel's YAMLError family, and UnicodeEncodeError for
+#: text that cannot be encoded (lone surrogates from undecodable bytes)
+YAML_ERRORS = (YAMLError, UnicodeEncodeError)
 
 # go-yaml v2 decode.go: allowedAliasRatio and the excessive-aliasing check.
 _ALIAS_RANGE_LOW, _ALIAS_RANGE_HIGH = 400_000, 4_000_000
@@ -43,6 +50,10 @@ class ExcessiveAliasing(Exception):
 
 
 class TooDeep(Exception):
+    pass
+
+
+class RecursiveAlias(Exception):
     pass
 
 
@@ -139,11 +150,51 @@ _PARSER = None
 # (go.yaml.in/yaml/v2, the parser of sigs.k8s.io/yaml) accepts: `{image: nginx:1.27}`. Such
 # colons are swapped for a private-use character of the same length, and swapped back in values.
 FLOW_COLON = "\ue000"
-_MAX_FLOW_COLONS = 10_000
+#: after the first such error, every colon that can only be inside a plain scalar is swapped at
+#: once (one more parse, not one per colon: 2,000 colons used to cost a minute); the few that
+#: the pattern leaves (after a quote character) are swapped one parse at a time, up to this many
+_MAX_COLON_RETRIES = 100
+# A colon inside a plain scalar: not after a blank, a quote or a flow indicator (after those it
+# is a value indicator), and not before a blank. Tags and directives keep their colons.
+_PLAIN_COLONS = re.compile(
+    r"(?P<keep>^%[^\n]*|(?<![^\s\[\]{},])!<[^>\n]*>|(?<![^\s\[\]{},])![^\s\[\]{},]*)"
+    r"|(?<![\s\"'\[\]{},]):(?=\S)", re.MULTILINE)
+
+
+def _swap_colon(match: re.Match) -> str:
+    return match.group("keep") or FLOW_COLON
+
+
+def retry_text(exc: Exception, text: str, attempt: int) -> str | None:
+    """The text to parse again after libyaml's error ``exc``, or None when the error stands.
+
+    Only the flow-colon error is retried: the first time with every plain-scalar colon
+    swapped, then one colon at a time.
+    """
+    offset = _flow_colon_offset(exc, text)
+    if offset is None or attempt > _MAX_COLON_RETRIES:
+        return None
+    if attempt == 0:
+        swapped = _PLAIN_COLONS.sub(_swap_colon, text)
+        if swapped != text:
+            return swapped
+    return text[:offset] + FLOW_COLON + text[offset + 1:]
+
+
+def new_parser(text: str):
+    """libyaml's parser (ruamel.yaml.clib) over one text; dispose() it when done."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _parser_class()
+    return _PARSER[1](text)
 
 
 def compose(text: str):
-    """Compose the single document in ``text``; returns the root node or None when empty."""
+    """Compose the single document in ``text``; returns the root node or None when empty.
+
+    Raises one of ``YAML_ERRORS`` on a syntax error. Callers guard the depth first
+    (limits.py): libyaml's C composer recurses once per level.
+    """
     global _PARSER
     if _PARSER is None:
         _PARSER = _parser_class()
@@ -152,42 +203,105 @@ def compose(text: str):
     for name, light in _LIGHT_NODES.items():
         setattr(module, name, light)
     try:
-        swapped = False
-        for _ in range(_MAX_FLOW_COLONS):
+        original = text
+        attempt = 0
+        redefines_anchors = False
+        while True:
             parser = parser_class(text)
             try:
-                root = parser.get_single_node()
-            except Exception as exc:
-                offset = _flow_colon_offset(exc, text)
-                if offset is None:
+                root = _compose_events(parser) if redefines_anchors else parser.get_single_node()
+            except YAMLError as exc:
+                if not redefines_anchors and _is_duplicate_anchor(exc):
+                    redefines_anchors = True
+                    continue
+                retry = retry_text(exc, text, attempt)
+                if retry is None:
                     raise
-                text = text[:offset] + FLOW_COLON + text[offset + 1:]
-                swapped = True
+                text = retry
+                attempt += 1
                 continue
             finally:
                 parser.dispose()
-            if swapped and root is not None:
+            if text is not original and root is not None:
                 _restore_colons(root)
             return root
-        raise ValueError("too many colons in flow collections")
     finally:
-        for name, original in saved.items():
-            setattr(module, name, original)
+        for name, original_node in saved.items():
+            setattr(module, name, original_node)
+
+
+def _is_duplicate_anchor(exc: Exception) -> bool:
+    return isinstance(exc, ComposerError) and (exc.context or "").startswith("found duplicate anchor")
+
+
+def _compose_events(parser):
+    """Compose one document from libyaml's events, as the C composer does, except that an
+    anchor defined again replaces the earlier one: YAML 1.2 allows it, and go-yaml v2 reads
+    it so (decode.go, parser.anchor); libyaml's composer rejects it. Only used for documents
+    that redefine an anchor; iterative, so depth costs no stack."""
+    get = parser.get_event
+    get()  # StreamStartEvent
+    if type(get()).__name__ == "StreamEndEvent":
+        return None
+    anchors: dict[str, Any] = {}
+    root = None
+    stack: list[list] = []  # [collection node, pending key node]
+    while True:
+        event = get()
+        name = type(event).__name__
+        if name == "DocumentEndEvent":
+            break
+        if name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()[0].end_mark = event.end_mark
+            continue
+        if name == "AliasEvent":
+            node = anchors.get(event.anchor)
+            if node is None:
+                raise ComposerError(None, None, "found undefined alias", event.start_mark)
+        else:
+            tag = event.tag
+            if name == "ScalarEvent":
+                if tag is None or tag == "!":
+                    tag = PLAIN if event.implicit[0] else QUOTED
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            else:
+                if tag is None or tag == "!":
+                    tag = COLLECTION
+                kind = MappingNode if name == "MappingStartEvent" else SequenceNode
+                node = kind(tag, [], event.start_mark, None, event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        if not stack:
+            root = node
+        else:
+            top = stack[-1]
+            parent = top[0]
+            if type(parent) is SequenceNode:
+                parent.value.append(node)
+            elif top[1] is None:
+                top[1] = node
+            else:
+                parent.value.append((top[1], node))
+                top[1] = None
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            stack.append([node, None])
+    event = get()
+    if type(event).__name__ != "StreamEndEvent":
+        raise ComposerError("expected a single document in the stream", root.start_mark if root else None,
+                            "but found another document", event.start_mark)
+    return root
 
 
 def syntax_error(text: str) -> Exception | None:
     """libyaml's verdict on a YAML stream, parsed to events in C without building anything
     (a quarter of a second for 6 MB): None when it is well-formed, else libyaml's error."""
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = _parser_class()
     try:
-        parser = _PARSER[1](text)
-    except Exception as exc:  # text that cannot be encoded (lone surrogates)
+        parser = new_parser(text)
+    except YAML_ERRORS as exc:  # text that cannot be encoded (lone surrogates)
         return exc
     try:
         parser.raw_parse()
-    except Exception as exc:  # ruamel's YAMLError family
+    except YAML_ERRORS as exc:
         return exc
     finally:
         parser.dispose()
@@ -260,6 +374,7 @@ class _Builder:
         self.alias_count = 0
         self.alias_depth = 0
         self.constructed: set[int] = set()
+        self.open: set[int] = set()  # collections being built: an alias to one is recursive
 
     def position(self, node) -> tuple[int, int]:
         mark = node.start_mark
@@ -271,8 +386,6 @@ class _Builder:
         self.result.problems.append(LoadProblem(rule, message, line, column, path, hint, severity))
 
     def build(self, node, path: Path, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            raise TooDeep(node)
         self.decode_count += 1
         key = id(node)
         is_alias = key in self.constructed
@@ -284,15 +397,23 @@ class _Builder:
                 and self.alias_count / self.decode_count > _allowed_alias_ratio(self.decode_count)):
             raise ExcessiveAliasing(node)
         self.constructed.add(key)
+        kind = node_kind(node)
+        if kind == "scalar":
+            if is_alias:
+                self.alias_depth -= 1
+            return self.scalar(node, path, report=not is_alias)
+        if depth >= MAX_DEPTH:  # the root is depth 0: this collection is one level too many
+            raise TooDeep(node)
+        if key in self.open:  # go-yaml v2 decode.go: "anchor '%s' value contains itself"
+            raise RecursiveAlias(node)
+        self.open.add(key)
         try:
-            kind = node_kind(node)
-            if kind == "scalar":
-                return self.scalar(node, path, report=not is_alias)
             self.check_collection_tag(node, path, report=not is_alias)
             if kind == "sequence":
                 return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
             return self.mapping(node, path, depth, report=not is_alias)
         finally:
+            self.open.discard(key)
             if is_alias:
                 self.alias_depth -= 1
 
@@ -444,8 +565,13 @@ def parse_exact(text: str, line_offset: int = 0) -> ExactResult:
             f"{builder.decode_count:,} values (an alias bomb?); Kubernetes rejects it",
             line, column, hint="expand the aliases by hand or reduce their nesting")])
     except TooDeep as exc:
-        node = exc.args[0]
-        line, column = builder.position(node)
+        line, column = builder.position(exc.args[0])
+        message, hint = depth_message(beyond_kubernetes=False)
+        builder.result = ExactResult(None, [LoadProblem("yaml-depth-limit", message, line, column, hint=hint)])
+    except RecursiveAlias as exc:
+        line, column = builder.position(exc.args[0])
         builder.result = ExactResult(None, [LoadProblem(
-            "yaml-syntax", f"document nests deeper than {MAX_DEPTH} levels", line, column)])
+            "yaml-syntax", "an alias refers to the collection that contains it (a recursive anchor): the "
+            "value would be infinite; Kubernetes rejects the document", line, column,
+            hint="anchor a value that does not contain the alias")])
     return builder.result

@@ -36,7 +36,7 @@ def available() -> bool:
 
 # A token starts after a line break, a space or a flow indicator. The lookahead on its
 # first character keeps the scan cheap: most spaces are indentation.
-_BEFORE = r"[ \[{,\n](?=[&*!%@`?~<.+0-9yYnNoOTF]|-[0-9.])"
+_BEFORE = r"[ \[{,\n](?=[&*!%@`?~<.+0-9yYnNoOTF]|-[0-9._])"
 _AFTER = r"(?=[ \t\r]*(?:$|#|:(?:\s|$)|[,\]}]))"  # end of line, comment, key colon, flow
 _CANONICAL_VALUE = r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?[ \t\r]*(?:$|#|[,\]}])"
 _WORDS = (r"y|Y|yes|Yes|YES|n|N|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<"
@@ -84,8 +84,14 @@ def chunks_needing_exact(text: str, offsets: list[int]) -> list[bool]:
     def chunk_of(position: int) -> int:
         return bisect.bisect_right(offsets, position) - 1
 
-    for match in _SPECIAL_CHARACTERS.finditer(text):
-        flagged[chunk_of(match.start())] = True
+    position = 0
+    while True:  # one hit flags a whole document: jump to the next one (binary junk has millions)
+        match = _SPECIAL_CHARACTERS.search(text, position)
+        if match is None:
+            break
+        index = chunk_of(match.start())
+        flagged[index] = True
+        position = offsets[index + 1] if index + 1 < count else len(text)
     if text.startswith("%"):
         flagged[0] = True
     position = text.find("\n%")
@@ -187,7 +193,11 @@ def parse_fast(text: str) -> Any:
         if tree.num_children(node) != 1:
             raise FastReaderDeclined("not one document")
         node = tree.first_child(node)
-    emitted = _RYML.emit_json_malloc(tree, node)
+    try:
+        with _QUIET:
+            emitted = _RYML.emit_json_malloc(tree, node)
+    except Exception as exc:  # e.g. ryml's emitter stops at 64 levels of nesting ("max depth exceeded")
+        raise FastReaderDeclined(str(exc)) from None
     if emitted is None:
         return None
     try:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
 from kubelint.load import fast
-from kubelint.load.exact import Ambiguous, LoadProblem, parse_exact, syntax_error
+from kubelint.load.exact import YAML_ERRORS, Ambiguous, LoadProblem, parse_exact, syntax_error
+from kubelint.load.scalars import INT64_MAX, INT64_MIN
+from kubelint.load.limits import (MAX_DEPTH, SCAN_ABOVE, DepthExceeded, data_depth_exceeds, depth_bound_exceeds,
+                                  depth_message, scan_depth)
 from kubelint.model import Document, Source
 
 # A document marker is "---" or "..." at column 0, followed by a space or the line end
@@ -63,6 +67,19 @@ def split_documents(text: str) -> list[Chunk]:
         line += text.count("\n", previous_end, start)
         previous_end = start
         piece = text[start:end]
+        if "\n%" in piece and not piece.startswith("%"):
+            # "key: value\n%YAML 1.2\n---": a directive at column 0 ends the document
+            # implicitly for libyaml and go-yaml; it belongs to the next one.
+            cut = _trailing_directives(piece)
+            if cut is not None:
+                head = piece[:cut]
+                if pending_prefix:
+                    chunks.append(Chunk(pending_line, pending_prefix + head, pending_offset))
+                else:
+                    chunks.append(Chunk(line, head, start))
+                pending_prefix = piece[cut:]
+                pending_line, pending_offset = line + head.count("\n"), start + cut
+                continue
         if (piece.startswith("%") or "\n%" in piece) and _is_directives_only(piece):  # "%YAML 1.1" lines belong to the next document
             if not pending_prefix:
                 pending_line, pending_offset = line, start
@@ -75,6 +92,27 @@ def split_documents(text: str) -> list[Chunk]:
     if pending_prefix:
         chunks.append(Chunk(pending_line, pending_prefix, pending_offset))
     return chunks
+
+
+def _trailing_directives(piece: str) -> int | None:
+    """The offset of the directive lines that end a piece after its content, or None.
+
+    Only when libyaml rejects the piece as it is: a "%" line inside a multi-line quoted
+    scalar is content, and the piece then parses.
+    """
+    lines = piece.split("\n")
+    first = None
+    for number in range(len(lines) - 1, 0, -1):
+        stripped = lines[number].strip()
+        if lines[number].startswith("%"):
+            first = number
+        elif stripped and not stripped.startswith("#"):
+            break
+    if first is None or _is_directives_only("\n".join(lines[:first])):
+        return None
+    if syntax_error(piece) is None:
+        return None
+    return sum(len(line) + 1 for line in lines[:first])
 
 
 def _is_directives_only(piece: str) -> bool:
@@ -92,6 +130,8 @@ def _is_directives_only(piece: str) -> bool:
 
 def is_trivial(text: str) -> bool:
     """Only comments, blank lines and document markers: an empty document."""
+    if text.strip() in ("", "---", "..."):
+        return True
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -131,20 +171,44 @@ def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> li
     if len(text) < FAST_READER_FROM:
         # A small stream (a pre-commit run on one file): the exact reader is quick enough, and
         # skipping the fast one saves importing it.
-        whole_stream_ok, exact = False, [True] * len(chunks)
+        exact = [True] * len(chunks)
     else:
-        # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
-        # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
-        whole_stream_ok = fast.available() and syntax_error(text) is None
         exact = fast.chunks_needing_exact(text, [c.offset - start for c in chunks])
+    skipped = [bool(exact[i] and _SURROGATE.search(c.text)) or is_trivial(c.text) for i, c in enumerate(chunks)]
+    # Nesting first (limits.py): no parser recurses into a document deeper than kubelint reads.
+    too_deep: dict[int, LoadProblem] = {}
+    if depth_bound_exceeds(text, SCAN_ABOVE):
+        for number, chunk in enumerate(chunks):
+            if not skipped[number]:
+                problem = _depth_problem(chunk.text, chunk.start_line)
+                if problem is not None:
+                    too_deep[number] = problem
+    # The fast reader follows YAML 1.2 and accepts some YAML that libyaml (and go-yaml, which
+    # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
+    whole_stream_ok = (len(text) >= FAST_READER_FROM and fast.available() and not too_deep
+                       and syntax_error(text) is None)
     for number, chunk in enumerate(chunks):
-        if exact[number] and _SURROGATE.search(chunk.text):
-            continue  # invalid bytes: reported once for the file by the decoder
-        if is_trivial(chunk.text):
-            continue
+        if skipped[number]:
+            continue  # invalid bytes (reported once for the file by the decoder), or empty
         document = Document(source, first_index + number, chunk.start_line, chunk.text, None)
+        if number in too_deep:
+            parsed.append(ParsedDocument(document, [too_deep[number]]))
+            continue
         parsed.append(_parse_chunk(document, exact[number], whole_stream_ok))
     return parsed
+
+
+def _depth_problem(text: str, start_line: int) -> LoadProblem | None:
+    """A finding when a document nests deeper than kubelint reads, measured only when the
+    cheap bound says a parser could recurse dangerously deep (see limits.py)."""
+    if not depth_bound_exceeds(text, SCAN_ABOVE):
+        return None
+    try:
+        scan_depth(text)
+    except DepthExceeded as exc:
+        message, hint = depth_message(exc.beyond_kubernetes)
+        return LoadProblem("yaml-depth-limit", message, start_line + exc.line + 1, exc.column + 1, hint=hint)
+    return None
 
 
 def _parse_chunk(document: Document, needs_exact: bool, stream_ok: bool) -> ParsedDocument:
@@ -155,10 +219,14 @@ def _parse_chunk(document: Document, needs_exact: bool, stream_ok: bool) -> Pars
             return ParsedDocument(document)
         except fast.FastReaderDeclined:
             pass
+    return _parse_exact(document)
+
+
+def _parse_exact(document: Document) -> ParsedDocument:
     document.exact = True
     try:
-        result = parse_exact(text, document.start_line)
-    except Exception as exc:  # ruamel's YAMLError family, raised by libyaml
+        result = parse_exact(document.text, document.start_line)
+    except YAML_ERRORS as exc:
         return ParsedDocument(document, [syntax_problem(exc, document)])
     document.data = result.data
     return ParsedDocument(document, result.problems, result.ambiguous, result.has_nulls)
@@ -209,15 +277,17 @@ def _looks_like_json_stream(text: str) -> bool:
     # kubectl's YAMLOrJSONDecoder sniffs JSON by its first non-space character; a YAML flow
     # mapping also starts with "{", so only a text that parses as JSON is read as JSON.
     try:
-        json.JSONDecoder().raw_decode(text)
+        _json_decoder().raw_decode(text)
         return True
-    except ValueError:
+    except _JSONNumberOutOfRange:  # JSON that Kubernetes rejects: reported by _read_json
+        return True
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
         return False
 
 
 def _read_json(source: Source) -> tuple[list[ParsedDocument], list[LoadProblem]]:
     """A JSON file: one value or a stream of concatenated values (as kubectl reads)."""
-    decoder = json.JSONDecoder(object_pairs_hook=_json_pairs, parse_constant=_json_constant)
+    decoder = _json_decoder()
     text = source.text
     position = len(text) - len(text.lstrip())
     parsed: list[ParsedDocument] = []
@@ -226,14 +296,20 @@ def _read_json(source: Source) -> tuple[list[ParsedDocument], list[LoadProblem]]
         line = text.count("\n", 0, position)
         try:
             value, end = decoder.raw_decode(text, position)
-        except (ValueError, _JSONDuplicate) as exc:
+        except (ValueError, RecursionError) as exc:
             # Let the YAML reader find and place the problem (JSON is YAML).
             rest = text[position:]
             document = Document(source, index, line, rest, None)
             parsed.append(_parse_json_fallback(document, exc))
             break
         document = Document(source, index, line, text[position:end], value)
-        parsed.append(ParsedDocument(document))
+        if depth_bound_exceeds(document.text, MAX_DEPTH) and data_depth_exceeds(value):
+            document.data = None
+            message, hint = depth_message(beyond_kubernetes=False)
+            parsed.append(ParsedDocument(document, [LoadProblem("yaml-depth-limit", message, line + 1, 1,
+                                                                hint=hint)]))
+        else:
+            parsed.append(ParsedDocument(document))
         index += 1
         position = end
         while position < len(text) and text[position] in " \t\r\n":
@@ -256,15 +332,38 @@ def _json_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _JSONNumberOutOfRange(ValueError):
+    pass
+
+
+def _json_number(text: str, kind: type):
+    # Kubernetes decodes JSON numbers as int64 when they fit, else as float64, and rejects what
+    # neither holds (apimachinery's json.Unmarshal: UseNumber, then Int64 or Float64); Python
+    # would build any integer (failing past 4,300 digits) or an infinite float.
+    if kind is int and len(text) <= 20:
+        value = int(text)
+        if INT64_MIN <= value <= INT64_MAX:
+            return value
+    number = float(text)
+    if not math.isfinite(number):
+        # the number itself is not quoted: it could be a secret value
+        raise _JSONNumberOutOfRange(f"a number of {len(text):,} characters is out of range: Kubernetes reads "
+                                    "JSON numbers as 64-bit integers or floats")
+    return number
+
+
+def _json_decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(object_pairs_hook=_json_pairs, parse_constant=_json_constant,
+                            parse_int=lambda text: _json_number(text, int),
+                            parse_float=lambda text: _json_number(text, float))
+
+
 def _parse_json_fallback(document: Document, exc: Exception) -> ParsedDocument:
-    document.exact = True
-    try:
-        result = parse_exact(document.text, document.start_line)
-    except Exception as yaml_exc:
-        return ParsedDocument(document, [syntax_problem(yaml_exc, document)])
-    document.data = result.data
-    problems = list(result.problems)
-    if not problems and isinstance(exc, ValueError) and not isinstance(exc, _JSONDuplicate):
+    problem = _depth_problem(document.text, document.start_line)
+    if problem is not None:
+        return ParsedDocument(document, [problem])
+    parsed = _parse_exact(document)
+    if not parsed.problems and isinstance(exc, ValueError) and not isinstance(exc, _JSONDuplicate):
         message = str(exc)
-        problems.append(LoadProblem("yaml-syntax", f"JSON syntax error: {message}", document.start_line + 1, 1))
-    return ParsedDocument(document, problems, result.ambiguous, result.has_nulls)
+        parsed.problems.append(LoadProblem("yaml-syntax", f"JSON syntax error: {message}", document.start_line + 1, 1))
+    return parsed

@@ -39,6 +39,8 @@ _MISSING = object()
 
 _GO_STYLE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")
+#: digits of UINT64_MAX in each base: more (without leading zeros) is out of range
+_MAX_DIGITS = {2: 64, 8: 22, 10: 20, 16: 16}
 _DIGITS = {2: frozenset("01"), 8: frozenset("01234567"), 10: frozenset("0123456789"),
            16: frozenset("0123456789abcdefABCDEF")}
 
@@ -71,6 +73,8 @@ def _go_parse_uint(text: str, limit: int | None = UINT64_MAX) -> int | None | bo
         return None
     if any(c not in allowed for c in digits):
         return None
+    if limit is not None and len(digits.lstrip("0")) > _MAX_DIGITS[base]:
+        return False  # out of range, known without building a huge integer
     value = int(digits, base) if digits else 0
     if limit is not None and value > limit:
         return False
@@ -83,7 +87,7 @@ def _go_parse_int(text: str) -> int | None | bool:
         return None
     negative = text[0] == "-"
     body = text[1:] if text[0] in "+-" else text
-    magnitude = _go_parse_uint(body, limit=None)
+    magnitude = _go_parse_uint(body, limit=UINT64_MAX)
     if magnitude is None or magnitude is False:
         return None
     value = -magnitude if negative else magnitude
@@ -125,13 +129,10 @@ def _resolve_number(text: str) -> object:
         if math.isfinite(number):
             return number
     if plain.startswith("-0b"):
-        value = _go_parse_uint("0b" + plain[3:], limit=None)
+        value = _go_parse_uint("0b" + plain[3:])
         if isinstance(value, int) and not isinstance(value, bool) and value <= 2**63:
             return -value
-    if as_uint is False:  # out of uint64 range: go-yaml falls back to big.Int
-        big = _go_parse_uint(plain, limit=None)
-        if isinstance(big, int) and not isinstance(big, bool):
-            return big
+    # Out of the range of int64, uint64 and float64: go-yaml v2 (resolve.go) keeps the string.
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,8 @@ def _walk(root: Path) -> list[str]:
                 continue
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a symbolic link loop (ELOOP): reading the file reports it
+                is_dir = False
             if is_dir:
                 visit(Path(entry.path))
             elif entry.name.endswith(MANIFEST_SUFFIXES):
@@ -99,6 +100,34 @@ def _walk(root: Path) -> list[str]:
 
     visit(root)
     return found
+
+
+class _NotAFile(OSError):
+    pass
+
+
+def _read_file(name: str, max_bytes: int) -> bytes | None:
+    """At most ``max_bytes + 1`` bytes of a file, or None when it is known to be larger.
+
+    Opened without blocking, so that a named pipe without a writer in a manifest folder
+    reads as empty instead of hanging; a pipe with a writer (``<(helm template ...)``) is
+    read as usual. Devices and sockets are refused: they are not manifests.
+    """
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > max_bytes:
+                return None
+        elif not stat.S_ISFIFO(info.st_mode):
+            raise _NotAFile(0, "not a regular file (a device or socket)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(max_bytes + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Source | None, list[InputProblem]]:
@@ -110,13 +139,13 @@ def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Source |
         else:
             if os.path.isdir(name):
                 return None, [InputProblem(display, "file-unreadable", f"{display}: cannot list this folder")]
-            with open(name, "rb") as handle:
-                raw = handle.read(max_bytes + 1)
+            raw = _read_file(name, max_bytes)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, [InputProblem(display, "file-unreadable", f"cannot read {display}: {reason}",
-                                   hint="check the path and its permissions")]
-    if len(raw) > max_bytes:
+        hint = ("pass manifest files, folders, or - for stdin" if isinstance(exc, _NotAFile)
+                else "check the path and its permissions")
+        return None, [InputProblem(display, "file-unreadable", f"cannot read {display}: {reason}", hint=hint)]
+    if raw is None or len(raw) > max_bytes:
         return None, [InputProblem(
             display, "file-too-large",
             f"{display} is larger than {max_bytes // (1024 * 1024)} MiB and was not checked",
@@ -140,6 +169,13 @@ def decode(name: str, raw: bytes) -> tuple[Source, list[InputProblem]]:
                     f"invalid {encoding.upper()} data at byte {exc.start + len(bom)}: the file starts with a "
                     f"{encoding.upper()} byte-order mark but does not continue in that encoding",
                     hint="save the file as UTF-8")]
+    guess = _bomless_utf16_or_32(raw)
+    if guess is not None:
+        return Source(name, ""), [InputProblem(
+            name, "yaml-encoding",
+            f"the file looks like {guess} without a byte-order mark: Kubernetes reads YAML as UTF-8 unless a "
+            "byte-order mark says otherwise, and rejects the NUL bytes; the file was not checked",
+            1, 1, hint="save the file as UTF-8")]
     try:
         return Source(name, raw.decode("utf-8")), []
     except UnicodeDecodeError as exc:
@@ -151,3 +187,21 @@ def decode(name: str, raw: bytes) -> tuple[Source, list[InputProblem]]:
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x}: YAML files must be UTF-8 (or UTF-16/32 with a "
             "byte-order mark); the documents holding invalid bytes were not checked",
             line, column, hint="re-save the file as UTF-8")]
+
+
+def _bomless_utf16_or_32(raw: bytes) -> str | None:
+    """The encoding the YAML 1.2 spec (5.2, "Character Encodings") infers from the NUL bytes
+    that start a file without a byte-order mark, when it is not UTF-8; else None. libyaml and
+    go-yaml only look for a byte-order mark, so such files are errors for Kubernetes."""
+    head = raw[:4]
+    if len(head) < 2 or b"\x00" not in head[:2]:
+        return None
+    if len(head) == 4 and head[:3] == b"\x00\x00\x00" and head[3]:
+        return "UTF-32-BE"
+    if len(head) == 4 and head[0] and head[1:] == b"\x00\x00\x00":
+        return "UTF-32-LE"
+    if head[0] == 0 and head[1]:
+        return "UTF-16-BE"
+    if head[0] and head[1] == 0:
+        return "UTF-16-LE"
+    return None
