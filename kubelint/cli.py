@@ -235,7 +235,8 @@ def options_from_args(args):
                    pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
                    report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
                                                or config.report_unused_suppressions),
-                   jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False))
+                   jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False),
+                   debug=getattr(args, "debug", False))
 
 
 def run_check(args) -> int:

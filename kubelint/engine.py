@@ -96,6 +96,38 @@ def _frozen_heap():
         gc.unfreeze()
 
 
+@dataclass
+class RuleTask:
+    """One rule to run: its template module and the resources check_resource applies to."""
+
+    rule: Rule
+    module: object
+    resources: list[Resource]
+    #: ids of the resources the schema check found type errors in (see run_rule)
+    schema_invalid: frozenset[int] = frozenset()
+
+
+def run_rule(task: RuleTask, context: Context) -> Iterator[tuple[Resource, Problem, str]]:
+    """The findings of one rule. Templates are written for resources whose fields have the types
+    the schema gives them; should one trip over a field of a wrong type that the schema check has
+    already reported, that resource is left to the schema finding instead of ending the run with
+    an internal error. On a schema-valid resource an exception is a bug and is raised."""
+    rule, module = task.rule, task.module
+    if hasattr(module, "check_resource"):
+        for resource in task.resources:
+            try:
+                found = list(module.check_resource(resource, rule, context))
+            except Exception:
+                if id(resource) not in task.schema_invalid or context.options.debug:
+                    raise
+                continue
+            for problem in found:
+                yield resource, problem, rule.id
+    if hasattr(module, "check_run"):
+        for resource, problem in module.check_run(rule, context):
+            yield resource, problem, rule.id
+
+
 class _Run:
     def __init__(self, options: Options, bundle, rules: dict[str, Rule]):
         self.options = options
@@ -118,6 +150,7 @@ class _Run:
         self.baseline = None  # a kubelint.baseline.Baseline
         self.suppressed = 0
         self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
+        self.schema_invalid: set[int] = set()  # by id(resource): a value of the wrong type
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -172,6 +205,8 @@ class _Run:
             self._set_namespace(resource)
             validated = self.validated.pop(id(resource), None)
             for problem in self._validate(resource) if validated is None else validated:
+                if problem.rule in (None, "schema-type"):
+                    self.schema_invalid.add(id(resource))
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
 
     def _set_namespace(self, resource: Resource) -> None:
@@ -244,27 +279,42 @@ class _Run:
     # --- checks ----------------------------------------------------------------------------
 
     def run_checks(self) -> None:
+        """Run every enabled rule's template; with several jobs, rules run in forked processes
+        (kubelint/parallel_checks.py) and their findings are taken in rule order."""
+        tasks = self.rule_tasks()
         context = Context(self.resources, self.bundle, self.crds, self.options)
+        from kubelint import parallel_checks
+
+        jobs = parallel_checks.jobs_for(self.options.jobs, len(self.resources), len(tasks))
+        if jobs > 1:
+            results = parallel_checks.run(tasks, context, self.resources, jobs)
+        else:
+            results = [list(run_rule(task, context)) for task in tasks]
+        for found in results:
+            for resource, problem, rule_id in found:
+                self.pending.append((resource.document, resource, problem, rule_id))
+
+    def rule_tasks(self) -> list["RuleTask"]:
+        """The enabled rules with templates, in rule order, with their parameters and resources."""
         by_kind: dict[str, list[Resource]] = {}
         for resource in self.resources:
             by_kind.setdefault(resource.kind, []).append(resource)
+        tasks = []
+        schema_invalid = frozenset(self.schema_invalid)
         for rule in self.rules.values():
             if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
                 continue
             module = template(rule.template)
             params = {**getattr(module, "PARAMS", {}), **rule.params, **self.options.rule_params.get(rule.id, {})}
             rule = _replace(rule, params=params)
+            resources: list[Resource] = []
             if hasattr(module, "check_resource"):
                 kinds = getattr(module, "KINDS", None)  # a template may name the only kinds it checks
                 if callable(kinds):  # ... or a function of the rule that returns them (None: every kind)
                     kinds = kinds(rule)
                 resources = self.resources if kinds is None else [r for k in kinds for r in by_kind.get(k, ())]
-                for resource in resources:
-                    for problem in module.check_resource(resource, rule, context):
-                        self.pending.append((resource.document, resource, problem, rule.id))
-            if hasattr(module, "check_run"):
-                for resource, problem in module.check_run(rule, context):
-                    self.pending.append((resource.document, resource, problem, rule.id))
+            tasks.append(RuleTask(rule, module, resources, schema_invalid))
+        return tasks
 
     # --- findings --------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class Options:
     jobs: int | str = 1
     #: apply ``exclude`` to paths named on the command line too (as pre-commit names every file)
     force_exclude: bool = False
+    #: internal errors end the run even where they could be contained (see engine.run_rule)
+    debug: bool = False
 
     def rule_enabled(self, rule) -> bool:
         if any(_matches(rule.id, pattern) for pattern in self.ignore):

@@ -217,3 +217,43 @@ def test_a_hostile_configuration_file_is_a_configuration_error(tmp_path, text, m
     completed = run_cli("check", str(EXAMPLES / "app"), cwd=tmp_path)
     assert completed.returncode == cli.EXIT_USAGE
     assert message in completed.stderr and ".kubelint.yaml:1:" in completed.stderr
+
+
+# --- a template tripping over a value of the wrong type --------------------------------------
+
+WRONG_TYPE_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: credentials
+type: []
+data:
+  username: c2hvcA==
+"""
+
+
+def test_a_wrong_type_the_schema_reports_does_not_end_the_run(monkeypatch):
+    """Found by the fuzz tests: ``type: []`` made config-invalid hash a list. Whatever a template
+    does with such a value, the schema-type finding is the report and the run goes on."""
+    from kubelint import Options, check
+    from kubelint.checks import validation_config
+
+    def trips(resource, rule, context):
+        raise TypeError("unhashable type: 'list'")
+        yield  # a generator, like the real template
+
+    monkeypatch.setattr(validation_config, "check_resource", trips)
+    result = check(text=WRONG_TYPE_SECRET)
+    assert [(f.rule, f.line) for f in result.findings if f.severity.name == "ERROR"] == [("schema-type", 5)]
+    with pytest.raises(TypeError):  # --debug: the bug is not hidden
+        check(text=WRONG_TYPE_SECRET, options=Options(debug=True))
+    with pytest.raises(TypeError):  # on a schema-valid resource it is a bug: exit 3
+        check(text=WRONG_TYPE_SECRET.replace("type: []", "type: Opaque"))
+
+
+def test_config_invalid_ignores_a_secret_type_that_is_not_a_string():
+    from kubelint import check
+
+    result = check(text=WRONG_TYPE_SECRET)
+    assert {f.rule for f in result.findings} >= {"schema-type"}
+    assert "config-invalid" not in {f.rule for f in result.findings}

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import CORPUS, EXAMPLES, ROOT, needs_shared, run_cli
 from kubelint import Options, check
-from kubelint import parallel
+from kubelint import parallel, parallel_checks
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import bundle  # noqa: E402
@@ -82,9 +82,11 @@ def snapshot(result) -> dict:
 
 @pytest.fixture
 def small_tasks(monkeypatch):
-    """Tasks of a few KiB, so that even small inputs are cut into many tasks and slices."""
+    """Tasks of a few KiB, so that even small inputs are cut into many tasks and slices; and rules
+run in parallel whatever the number of resources."""
     monkeypatch.setattr(parallel, "MIN_TASK_BYTES", 2048)
     monkeypatch.setattr(parallel, "MAX_TASK_BYTES", 2048)
+    monkeypatch.setattr(parallel_checks, "MIN_RESOURCES", 1)
 
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="parallel runs need fork")
@@ -129,6 +131,7 @@ def test_one_process_with_progress_reads_in_tasks_with_the_same_result(tmp_path,
 @pytest.mark.skipif(not parallel.can_fork(), reason="parallel runs need fork")
 def test_parallel_run_on_the_corpus_matches_the_serial_run(monkeypatch):
     monkeypatch.setattr(parallel, "MAX_TASK_BYTES", 64 * 1024)
+    monkeypatch.setattr(parallel_checks, "MIN_RESOURCES", 1)
     serial = snapshot(check([str(CORPUS)]))
     assert snapshot(check([str(CORPUS)], options=Options(jobs=2))) == serial
 
@@ -286,3 +289,31 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
     completed = run_cli("check", str(path), env={"KUBELINT_PROGRESS_DELAY": "0"})
     assert completed.returncode == 0 and completed.stderr == ""
     assert completed.stdout.startswith("All checks passed")
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="parallel runs need fork")
+def test_a_bug_in_a_rule_run_by_a_worker_is_an_error_of_the_run(monkeypatch):
+    from kubelint import engine
+
+    parent, original = os.getpid(), engine.run_rule
+
+    def broken(task, context):
+        if os.getpid() != parent:
+            raise RuntimeError("rule failed in a worker")
+        return original(task, context)
+
+    monkeypatch.setattr(parallel_checks, "MIN_RESOURCES", 1)
+    monkeypatch.setattr(engine, "run_rule", broken)
+    with pytest.raises(RuntimeError, match="rule failed in a worker"):
+        check([str(EXAMPLES / "app")], options=Options(jobs=2))
+
+
+def test_rules_run_in_parallel_only_for_large_inputs(monkeypatch):
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    large = parallel_checks.MIN_RESOURCES
+    assert parallel_checks.jobs_for(2, large, 90) == 2
+    assert parallel_checks.jobs_for("auto", large, 90) == 2
+    assert parallel_checks.jobs_for(2, large - 1, 90) == 1
+    assert parallel_checks.jobs_for(1, large, 90) == 1
+    assert parallel_checks.jobs_for(8, large, 3) == 3  # no more processes than rules

@@ -1,0 +1,91 @@
+"""Running the rules in parallel processes (``--jobs``) once every resource is read.
+
+Cross-resource rules need every resource in one process, but different rules need nothing from
+each other: after reading, the main process forks workers, which share its resources copy-on-write,
+and every process takes rules from a shared counter and runs them. Workers send back only their
+findings (a resource number and a Problem each); the main process puts them in rule order, so the
+findings are the same whatever the number of jobs (tests/test_parallel.py compares them).
+Each process builds the indexes its rules need (the reference graph ...) for itself.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+#: parallel rules pay off from about this many resources (forking and indexing twice cost more below)
+MIN_RESOURCES = 2000
+
+
+def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
+    from kubelint.parallel import available_cpus, can_fork
+
+    if jobs == "auto":
+        jobs = available_cpus() if resources >= MIN_RESOURCES else 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 2 or tasks < 2:
+        return 1
+    if resources < MIN_RESOURCES or not can_fork():
+        return 1
+    return min(jobs, tasks)
+
+
+def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tuple]]:
+    """Each task's findings, as ``run_rule`` yields them, in task order."""
+    import multiprocessing
+
+    from kubelint.engine import run_rule
+
+    number_of = {id(resource): index for index, resource in enumerate(resources)}
+    fork = multiprocessing.get_context("fork")
+    counter = fork.Value("i", 0)
+    pipes, workers = [], []
+    for _ in range(jobs - 1):
+        receive, send = fork.Pipe(duplex=False)
+        worker = fork.Process(target=_work, args=(tasks, context, counter, number_of, send), daemon=True)
+        worker.start()
+        send.close()
+        pipes.append(receive)
+        workers.append(worker)
+    results: dict[int, list[tuple]] = {}
+    for index in _take(counter, len(tasks)):
+        results[index] = list(run_rule(tasks[index], context))
+    for receive, worker in zip(pipes, workers):
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            status, payload = "error", "a worker process ended without its results"
+        worker.join()
+        if status == "error":
+            raise RuntimeError(f"parallel rule run failed: {payload}")
+        for index, found in payload.items():
+            results[index] = [(resources[where] if isinstance(where, int) else where, problem, rule_id)
+                              for where, problem, rule_id in found]
+    return [results[index] for index in range(len(tasks))]
+
+
+def _take(counter, count: int):
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        if index >= count:
+            return
+        yield index
+
+
+def _work(tasks, context, counter, number_of, send) -> None:
+    from kubelint.engine import run_rule
+
+    try:
+        done = {}
+        for index in _take(counter, len(tasks)):
+            # a resource of the run travels as its number; one a template made up, as itself
+            done[index] = [(number_of.get(id(resource), resource), problem, rule_id)
+                           for resource, problem, rule_id in run_rule(tasks[index], context)]
+        send.send(("ok", done))
+    except BaseException:  # reported by the main process, which exits 3 as for any bug
+        send.send(("error", traceback.format_exc(limit=3)))
+    finally:
+        send.close()
+        os._exit(0)
