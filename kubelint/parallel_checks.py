@@ -5,7 +5,11 @@ each other: after reading, the main process forks workers, which share its resou
 and every process takes rules from a shared counter and runs them. Workers send back only their
 findings (a resource number and a Problem each); the main process puts them in rule order, so the
 findings are the same whatever the number of jobs (tests/test_parallel.py compares them).
-Each process builds the indexes its rules need (the reference graph ...) for itself.
+
+Each process builds the indexes its rules need for itself, so rules that share an index go to
+the same process, as one unit of work: every template that uses the reference graph
+(kubelint/graph.py, the largest index), and the rules of one template (the Pod Security
+Standards' rules share their evaluation of each pod). Units are handed out largest first.
 """
 
 from __future__ import annotations
@@ -37,18 +41,19 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
     from kubelint.engine import run_rule
 
     number_of = {id(resource): index for index, resource in enumerate(resources)}
+    units = work_units(tasks)
     fork = multiprocessing.get_context("fork")
     counter = fork.Value("i", 0)
     pipes, workers = [], []
     for _ in range(jobs - 1):
         receive, send = fork.Pipe(duplex=False)
-        worker = fork.Process(target=_work, args=(tasks, context, counter, number_of, send), daemon=True)
+        worker = fork.Process(target=_work, args=(tasks, units, context, counter, number_of, send), daemon=True)
         worker.start()
         send.close()
         pipes.append(receive)
         workers.append(worker)
     results: dict[int, list[tuple]] = {}
-    for index in _take(counter, len(tasks)):
+    for index in _take(counter, units):
         results[index] = list(run_rule(tasks[index], context))
     for receive, worker in zip(pipes, workers):
         try:
@@ -64,22 +69,35 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
     return [results[index] for index in range(len(tasks))]
 
 
-def _take(counter, count: int):
+def work_units(tasks: list) -> list[list[int]]:
+    """The task numbers, grouped into units that share an index, largest unit first."""
+    from kubelint.graph import graph
+
+    units: dict[str, list[int]] = {}
+    for index, task in enumerate(tasks):
+        module = task.module
+        family = "graph" if getattr(module, "graph", None) is graph else module.__name__
+        units.setdefault(family, []).append(index)
+    return sorted(units.values(), key=len, reverse=True)
+
+
+def _take(counter, units: list[list[int]]):
+    """The task numbers of the units this process takes from the shared counter."""
     while True:
         with counter.get_lock():
-            index = counter.value
+            unit = counter.value
             counter.value += 1
-        if index >= count:
+        if unit >= len(units):
             return
-        yield index
+        yield from units[unit]
 
 
-def _work(tasks, context, counter, number_of, send) -> None:
+def _work(tasks, units, context, counter, number_of, send) -> None:
     from kubelint.engine import run_rule
 
     try:
         done = {}
-        for index in _take(counter, len(tasks)):
+        for index in _take(counter, units):
             # a resource of the run travels as its number; one a template made up, as itself
             done[index] = [(number_of.get(id(resource), resource), problem, rule_id)
                            for resource, problem, rule_id in run_rule(tasks[index], context)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import re
 from typing import Any
 
@@ -158,12 +159,17 @@ def _no_constants(name: str) -> Any:
 
 class _QuietStderr:
     """rapidyaml prints its parse errors to file descriptor 2 before raising; the exact
-    reader reports them properly, so they are silenced at the descriptor level."""
+    reader reports them properly, so they are silenced at the descriptor level. Re-entrant:
+    a reader of many documents silences once around all of them (``quiet_stderr``)."""
 
     def __init__(self) -> None:
         self.null = self.saved = None
+        self.depth = 0
 
     def __enter__(self):
+        self.depth += 1
+        if self.depth > 1:
+            return self
         try:
             if self.null is None:
                 self.null = os.open(os.devnull, os.O_WRONLY)
@@ -174,30 +180,36 @@ class _QuietStderr:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.saved is not None:
+        self.depth -= 1
+        if self.depth == 0 and self.saved is not None:
+            sys.stderr.flush()
             os.dup2(self.saved, 2)
 
 
 _QUIET = _QuietStderr()
 
 
+def quiet_stderr() -> _QuietStderr:
+    """Silence file descriptor 2 while many documents are parsed with parse_fast."""
+    return _QUIET
+
+
 def parse_fast(text: str) -> Any:
     """Parse one YAML document; raises FastReaderDeclined when the exact reader must decide."""
-    try:
-        with _QUIET:
+    with _QUIET:
+        try:
             tree = _ryml().parse_in_arena(text.encode("utf-8"))
-    except Exception as exc:  # ryml raises its own exception types on syntax errors
-        raise FastReaderDeclined(str(exc)) from None
-    node = tree.root_id()
-    if tree.is_stream(node):
-        if tree.num_children(node) != 1:
-            raise FastReaderDeclined("not one document")
-        node = tree.first_child(node)
-    try:
-        with _QUIET:
+        except Exception as exc:  # ryml raises its own exception types on syntax errors
+            raise FastReaderDeclined(str(exc)) from None
+        node = tree.root_id()
+        if tree.is_stream(node):
+            if tree.num_children(node) != 1:
+                raise FastReaderDeclined("not one document")
+            node = tree.first_child(node)
+        try:
             emitted = _RYML.emit_json_malloc(tree, node)
-    except Exception as exc:  # e.g. ryml's emitter stops at 64 levels of nesting ("max depth exceeded")
-        raise FastReaderDeclined(str(exc)) from None
+        except Exception as exc:  # e.g. ryml's emitter stops at 64 levels of nesting ("max depth exceeded")
+            raise FastReaderDeclined(str(exc)) from None
     if emitted is None:
         return None
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import json
 import math
 import re
@@ -187,14 +189,15 @@ def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> li
     # Kubernetes uses) rejects; libyaml checks the whole stream first, in C.
     whole_stream_ok = (len(text) >= FAST_READER_FROM and fast.available() and not too_deep
                        and syntax_error(text) is None)
-    for number, chunk in enumerate(chunks):
-        if skipped[number]:
-            continue  # invalid bytes (reported once for the file by the decoder), or empty
-        document = Document(source, first_index + number, chunk.start_line, chunk.text, None)
-        if number in too_deep:
-            parsed.append(ParsedDocument(document, [too_deep[number]]))
-            continue
-        parsed.append(_parse_chunk(document, exact[number], whole_stream_ok))
+    with fast.quiet_stderr() if whole_stream_ok else contextlib.nullcontext():
+        for number, chunk in enumerate(chunks):
+            if skipped[number]:
+                continue  # invalid bytes (reported once for the file by the decoder), or empty
+            document = Document(source, first_index + number, chunk.start_line, chunk.text, None)
+            if number in too_deep:
+                parsed.append(ParsedDocument(document, [too_deep[number]]))
+                continue
+            parsed.append(_parse_chunk(document, exact[number], whole_stream_ok))
     return parsed
 
 
