@@ -43,8 +43,9 @@ class Options:
     write_baseline: bool = False
     #: report suppressions (annotations, comments, baseline entries) that suppressed nothing
     report_unused_suppressions: bool = False
-    #: processes that read and validate: 1 (the default), a number, or "auto" (parallel only for
-    #: large inputs, one process per CPU; see kubelint/parallel.py)
+    #: processes that read and validate, then run the rules: 1 (the default), a number, or "auto"
+    #: (parallel only for large inputs, one process per CPU; see kubelint/parallel.py and
+    #: kubelint/parallel_checks.py)
     jobs: int | str = 1
     #: apply ``exclude`` to paths named on the command line too (as pre-commit names every file)
     force_exclude: bool = False
