@@ -66,9 +66,15 @@ def can_fork() -> bool:
 
 def resolve_jobs(jobs: int | str, total_bytes: int) -> int:
     """The number of processes to use for ``jobs`` (a number or "auto") on this much input."""
+    if jobs == "auto" and total_bytes < AUTO_MIN_BYTES:
+        return 1
+    return processes_for(jobs)
+
+
+def processes_for(jobs: int | str) -> int:
+    """The number of processes ``jobs`` (a number or "auto") asks for, for work large enough to
+    share out: "auto" is one per CPU; 1 where processes cannot be forked."""
     if jobs == "auto":
-        if total_bytes < AUTO_MIN_BYTES:
-            return 1
         jobs = min(available_cpus(), AUTO_MAX_JOBS)
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ValueError(f"jobs must be a positive number or 'auto', not {jobs!r}")

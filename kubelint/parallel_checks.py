@@ -23,15 +23,12 @@ MIN_RESOURCES = 2000
 
 
 def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
-    from kubelint.parallel import available_cpus, can_fork
+    """The processes to run ``tasks`` rules on ``resources`` resources with, for ``--jobs``."""
+    from kubelint.parallel import processes_for
 
-    if jobs == "auto":
-        jobs = available_cpus() if resources >= MIN_RESOURCES else 1
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 2 or tasks < 2:
+    if resources < MIN_RESOURCES or tasks < 2:
         return 1
-    if resources < MIN_RESOURCES or not can_fork():
-        return 1
-    return min(jobs, tasks)
+    return min(processes_for(jobs), tasks)
 
 
 def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tuple]]:
