@@ -15,7 +15,6 @@ Standards' rules share their evaluation of each pod). Units are handed out large
 from __future__ import annotations
 
 import os
-import traceback
 from typing import Any
 
 #: parallel rules pay off from about this many resources (forking and indexing twice cost more below)
@@ -100,6 +99,8 @@ def _work(tasks, units, context, counter, number_of, send) -> None:
                            for resource, problem, rule_id in run_rule(tasks[index], context)]
         send.send(("ok", done))
     except BaseException:  # reported by the main process, which exits 3 as for any bug
+        import traceback
+
         send.send(("error", traceback.format_exc(limit=3)))
     finally:
         send.close()
