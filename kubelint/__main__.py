@@ -1,3 +1,3 @@
-from kubelint.cli import main
+from kubelint.cli import run
 
-raise SystemExit(main())
+run()

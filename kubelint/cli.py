@@ -144,6 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def run() -> None:
+    """The console script (and ``python -m kubelint``): ``main()``, then an immediate exit.
+
+    Tearing the interpreter down, which frees the loaded schemas, rules and documents one object
+    at a time, costs 30 to 80 ms: a fifth of a pre-commit run on one file. Once main() has returned
+    there is nothing left to clean up (the report is written and closed, worker processes have
+    ended), so the streams are flushed and the process ends with main()'s exit code. Usage errors
+    and --help leave through argparse's SystemExit, as usual.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what could be written was
+            pass
+    os._exit(code)
+
+
 def report_internal_error(exc: BaseException, debug: bool) -> None:
     """A bug: a short message on stderr; the traceback only with --debug.
 

@@ -133,3 +133,14 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
 def test_examples_run_from_readme():
     completed = run_cli("check", str(EXAMPLES / "app"))
     assert completed.returncode == 0
+
+
+def test_the_quick_exit_keeps_the_exit_code_and_flushes_a_large_report():
+    """kubelint.cli.run ends the process with os._exit after main(): the whole report must still
+    reach the pipe, and the exit code must be main()'s."""
+    completed = run_cli("check", str(EXAMPLES / "broken"), "--format", "json", "--fail-on", "info")
+    assert completed.returncode == 1
+    report = json.loads(completed.stdout)
+    assert len(report["findings"]) > 50 and len(completed.stdout) > 30_000
+    clean = run_cli("check", str(EXAMPLES / "app"))
+    assert clean.returncode == 0 and clean.stdout.startswith("All checks passed")
