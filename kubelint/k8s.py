@@ -84,6 +84,22 @@ def containers(spec: dict, path: Path, lists: tuple[str, ...] = CONTAINER_LISTS)
                     yield path + (field, index), container
 
 
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+LIFECYCLE_HOOKS = ("postStart", "preStop")
+
+
+def container_handlers(container: dict) -> Iterator[tuple[Path, dict]]:
+    """A container's probes and lifecycle hooks that are mappings, with their paths relative to
+    the container (``("livenessProbe",)``, ``("lifecycle", "preStop")``)."""
+    handlers: list[tuple[Path, Any]] = [((probe,), container.get(probe)) for probe in PROBES]
+    lifecycle = container.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in LIFECYCLE_HOOKS]
+    for where, handler in handlers:
+        if isinstance(handler, dict):
+            yield where, handler
+
+
 def _memoised(function: Callable[[str], list[str]]) -> Callable[[str], tuple[str, ...]]:
     """Syntax checks see the same label keys, values and names over and over in a big bundle:
     remember the verdicts (as tuples, which callers cannot change)."""

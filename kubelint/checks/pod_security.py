@@ -402,14 +402,7 @@ def probe_host(pod: Pod, level: str) -> Iterator[Violation]:
     if pod.version < 34:
         return
     for path, container, _ in pod.containers():
-        handlers: list[tuple[Path, object]] = [((probe,), container.get(probe))
-                                               for probe in ("livenessProbe", "readinessProbe", "startupProbe")]
-        lifecycle = container.get("lifecycle")
-        if isinstance(lifecycle, dict):
-            handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in ("postStart", "preStop")]
-        for where, handler in handlers:
-            if not isinstance(handler, dict):
-                continue
+        for where, handler in k8s.container_handlers(container):
             for action in ("httpGet", "tcpSocket"):
                 target = handler.get(action)
                 if isinstance(target, dict) and target.get("host") not in (None, ""):

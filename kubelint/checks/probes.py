@@ -21,7 +21,7 @@ KINDS = k8s.POD_SPEC_KINDS
 #: Workloads whose pods run until replaced: Jobs and CronJobs run to completion, bare Pods are
 #: usually one-offs.
 LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
-PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+PROBES = k8s.PROBES
 
 
 def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
@@ -102,13 +102,7 @@ def _handler(probe: dict):
 def _undeclared_ports(container_path: Path, container: dict) -> Iterator[Problem]:
     ports = container.get("ports")
     declared = {p.get("name") for p in (ports if isinstance(ports, list) else []) if isinstance(p, dict)}
-    handlers: list[tuple[Path, object]] = [((probe,), container.get(probe)) for probe in PROBES]
-    lifecycle = container.get("lifecycle")
-    if isinstance(lifecycle, dict):
-        handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in ("postStart", "preStop")]
-    for where, handler in handlers:
-        if not isinstance(handler, dict):
-            continue
+    for where, handler in k8s.container_handlers(container):
         for action in ("httpGet", "tcpSocket"):
             target = handler.get(action)
             port = target.get("port") if isinstance(target, dict) else None
