@@ -18,7 +18,7 @@ from kubelint.model import Document, Finding, Problem, Resource, Severity, Sourc
 from kubelint.options import Options
 from kubelint.parallel import read_all
 from kubelint.printable import printable_finding
-from kubelint.redaction import UnreadableLines, mask_values, sensitive_forms
+from kubelint.redaction import UnreadableLines, mask_values, sensitive_values
 from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -342,7 +342,7 @@ class _Run:
         out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
                                               options=self.options, baseline=self.baseline)
         if out:
-            redactor = _Redactor(_sensitive_values(self.resources) | sensitive_forms(self.resources))
+            redactor = _Redactor(sensitive_values(self.resources))
             lines = _SourceLines(self.sources)
             out = [printable_finding(redactor.apply(f, self._snippet(lines, f))) for f in out]
         out.sort(key=Finding.sort_key)
@@ -410,64 +410,6 @@ def _secret_paths(resource: Resource):
     if resource.kind == "Secret" and resource.group == "":
         return lambda path: bool(path) and path[0] in ("data", "stringData")
     return lambda path: False
-
-
-_NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
-#: Secret data is masked down to this length; env and annotation values, which are mostly not
-#: secret, only from this length on, so that common words in field paths survive.
-_MIN_SECRET, _MIN_OTHER = 4, 8
-
-
-def _sensitive_values(resources: list[Resource]) -> set[str]:
-    """Values that must never be printed: Secret data, env values, annotation values."""
-    import base64
-
-    from kubelint.checks.secrets import sensitive_configmap_values
-
-    values: set[str] = set()
-
-    def add(value, minimum: int) -> None:
-        if isinstance(value, str):
-            for part in [value, *value.splitlines()]:
-                part = part.strip()
-                if len(part) >= minimum and part.lower() not in _NOT_SECRET:
-                    values.add(part)
-
-    for resource in resources:
-        data = resource.data
-        if resource.kind == "Secret" and resource.group == "":
-            for field in ("data", "stringData"):
-                entries = data.get(field)
-                if isinstance(entries, dict):
-                    for value in entries.values():
-                        add(value, _MIN_SECRET)
-                        if field == "data" and isinstance(value, str):
-                            try:
-                                add(base64.b64decode(value, validate=False).decode("utf-8"), _MIN_SECRET)
-                            except Exception:
-                                pass
-        annotations = k8s.get(data, ("metadata", "annotations"))
-        if isinstance(annotations, dict):
-            for key, value in annotations.items():
-                if not str(key).startswith("kubelint.io/"):  # kubelint's own (rule ids, reasons) are not secret
-                    add(value, _MIN_OTHER)
-        for value in sensitive_configmap_values(resource):
-            add(value, _MIN_SECRET)
-        found = k8s.pod_spec(resource)
-        if found is not None:
-            path, spec = found
-            template_annotations = k8s.get(data, path[:-1] + ("metadata", "annotations"))
-            if isinstance(template_annotations, dict):
-                for key, value in template_annotations.items():
-                    if not str(key).startswith("kubelint.io/"):
-                        add(value, _MIN_OTHER)
-            for _, container in k8s.containers(spec, path):
-                env = container.get("env")
-                if isinstance(env, list):
-                    for item in env:
-                        if isinstance(item, dict):
-                            add(item.get("value"), _MIN_OTHER)
-    return values
 
 
 class _SourceLines:

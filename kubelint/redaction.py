@@ -1,18 +1,20 @@
-"""Masking secret values beyond the plain strings ``engine._sensitive_values`` lists.
+"""Which values must never be printed, and masking them.
 
-The engine masks every listed text in messages, hints and source lines (``engine._Redactor``).
-``_sensitive_values`` lists the string values of Secret ``data`` (and their decoded form) and
-``stringData``, env values and annotation values. ``sensitive_forms`` adds what a finding could
-still show of them:
+``sensitive_values`` lists every text the engine masks in messages, hints and source lines
+(``engine._Redactor``). It looks at the places ``sensitive_places`` names (Secret ``data``
+and ``stringData``, env values, annotation values of an object and its pod template) and at
+ConfigMap values that look like secrets (``checks.secrets.sensitive_configmap_values``), and
+lists for each value what a finding could show of it:
 
+* the string itself, each of its lines, and for Secret ``data`` its base64-decoded text;
 * strings nested in lists or mappings at those places (``stringData: {a: [s3cr3t]}``);
 * values YAML reads as numbers: the number (``expected string, got integer 1953876``), its source
   literal (``07350124``, in the source line and the hint ``quote it: "07350124"``) and the other
   reading a message may quote (YAML 1.2's decimal ``7350124``).
 
-The same lengths apply as for strings: Secret values from 4 characters, env and annotation
-values (mostly not secret, and short words appear in field paths) from 8; a number's derived
-forms are masked whenever its literal is.
+Secret values are masked from 4 characters on; env and annotation values (mostly not secret,
+and short words appear in field paths) from 8; a number's derived forms are masked whenever
+its literal is.
 
 Documents that could not be read at all (a syntax error, invalid bytes) have no values to
 list: kubelint cannot tell which are secret, so the source lines of their findings show keys
@@ -21,9 +23,10 @@ and indentation only (``mask_values``).
 
 from __future__ import annotations
 
+import base64
 import re
 from bisect import bisect_right
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from kubelint import k8s
 from kubelint.model import Path, Resource
@@ -34,8 +37,39 @@ _TOKEN = re.compile(r"[^\s,\]}#]+")
 _LEADING_ZEROS = re.compile(r"[-+]?0[0-9_]+\Z")
 
 
-def sensitive_forms(resources: Iterable[Resource]) -> set[str]:
-    """Texts that would reveal a sensitive value and are not plain top-level strings."""
+def sensitive_places(resource: Resource) -> Iterator[tuple[Path, Any, int]]:
+    """(path, value, shortest length to mask) of each value of ``resource`` that may be secret."""
+    data = resource.data
+    if resource.kind == "Secret" and resource.group == "":
+        for field in ("data", "stringData"):
+            entries = data.get(field)
+            if isinstance(entries, dict):
+                for key, value in entries.items():
+                    yield (field, key), value, MIN_SECRET
+    annotation_paths = [("metadata", "annotations")]
+    found = k8s.pod_spec(resource)
+    if found is not None:
+        annotation_paths.append(found[0][:-1] + ("metadata", "annotations"))
+    for path in annotation_paths:
+        annotations = k8s.get(data, path)
+        if isinstance(annotations, dict):
+            for key, value in annotations.items():
+                if not str(key).startswith("kubelint.io/"):  # kubelint's own (rule ids, reasons) are not secret
+                    yield path + (key,), value, MIN_OTHER
+    if found is not None:
+        path, spec = found
+        for container_path, container in k8s.containers(spec, path):
+            env = container.get("env")
+            if isinstance(env, list):
+                for index, item in enumerate(env):
+                    if isinstance(item, dict) and "value" in item:
+                        yield container_path + ("env", index, "value"), item["value"], MIN_OTHER
+
+
+def sensitive_values(resources: Iterable[Resource]) -> set[str]:
+    """Every text that would reveal a sensitive value of ``resources``."""
+    from kubelint.checks.secrets import sensitive_configmap_values
+
     values: set[str] = set()
     literals = _Literals()
 
@@ -49,8 +83,6 @@ def sensitive_forms(resources: Iterable[Resource]) -> set[str]:
         return added
 
     def add(resource: Resource, path: Path, value: Any, minimum: int) -> None:
-        if isinstance(value, str):
-            return  # listed by the engine itself
         stack = [(path, value)]
         while stack:
             where, item = stack.pop()
@@ -72,31 +104,15 @@ def sensitive_forms(resources: Iterable[Resource]) -> set[str]:
                 stack.extend((where + (index,), child) for index, child in enumerate(item))
 
     for resource in resources:
-        data = resource.data
-        if resource.kind == "Secret" and resource.group == "":
-            for field in ("data", "stringData"):
-                entries = data.get(field)
-                if isinstance(entries, dict):
-                    for key, value in entries.items():
-                        add(resource, (field, key), value, MIN_SECRET)
-        annotation_paths = [("metadata", "annotations")]
-        found = k8s.pod_spec(resource)
-        if found is not None:
-            annotation_paths.append(found[0][:-1] + ("metadata", "annotations"))
-        for path in annotation_paths:
-            annotations = k8s.get(data, path)
-            if isinstance(annotations, dict):
-                for key, value in annotations.items():
-                    if not str(key).startswith("kubelint.io/"):  # kubelint's own are not secret
-                        add(resource, path + (key,), value, MIN_OTHER)
-        if found is not None:
-            path, spec = found
-            for container_path, container in k8s.containers(spec, path):
-                env = container.get("env")
-                if isinstance(env, list):
-                    for index, item in enumerate(env):
-                        if isinstance(item, dict) and "value" in item:
-                            add(resource, container_path + ("env", index, "value"), item["value"], MIN_OTHER)
+        for path, value, minimum in sensitive_places(resource):
+            add(resource, path, value, minimum)
+            if resource.kind == "Secret" and path[0] == "data" and isinstance(value, str):
+                try:
+                    add_text(base64.b64decode(value, validate=False).decode("utf-8"), MIN_SECRET)
+                except ValueError:  # not base64, or not UTF-8 text
+                    pass
+        for value in sensitive_configmap_values(resource):
+            add_text(value, MIN_SECRET)
     return values
 
 
