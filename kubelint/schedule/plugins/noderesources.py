@@ -256,17 +256,23 @@ class NodeResourcesBalancedAllocation(ScorePlugin):
         return cluster.local((BALANCED, id(self), pod_requests),
                              lambda index: self._score(cluster, index, pod_requests))[nodes]
 
-    def _score(self, cluster, index, pod_requests) -> np.ndarray:
-        if not isinstance(index, slice) and len(index) <= SCALAR_LIMIT:
-            return np.array([self.score_node(cluster, i, pod_requests) for i in index.tolist()], dtype=np.int64)
-        size = cluster.n if isinstance(index, slice) else len(index)
-        fractions = []
+    def _balanced(self, cluster, pod_requests):
+        """(resource name, pod request) of the resources the balance is computed over: cpu, memory
+        and ephemeral storage, and the extended resources the pod requests and the cluster offers."""
         for (name, _), pod_request in zip(self.resources, pod_requests):
             if pod_request == 0 and is_scalar(name):
                 continue
             if name not in ("cpu", "memory", "ephemeral-storage") and not (is_scalar(name)
                                                                           and name in cluster.allocatable):
                 continue
+            yield name, pod_request
+
+    def _score(self, cluster, index, pod_requests) -> np.ndarray:
+        if not isinstance(index, slice) and len(index) <= SCALAR_LIMIT:
+            return np.array([self.score_node(cluster, i, pod_requests) for i in index.tolist()], dtype=np.int64)
+        size = cluster.n if isinstance(index, slice) else len(index)
+        fractions = []
+        for name, pod_request in self._balanced(cluster, pod_requests):
             allocatable, requested = cluster.resource(name)
             alloc = allocatable[index]
             has = alloc != 0
@@ -299,12 +305,7 @@ class NodeResourcesBalancedAllocation(ScorePlugin):
         """balancedResourceScorer for one node, in the order and float64 arithmetic of the Go code."""
         fractions = []
         total = 0.0
-        for (name, _), pod_request in zip(self.resources, pod_requests):
-            if pod_request == 0 and is_scalar(name):
-                continue
-            if name not in ("cpu", "memory", "ephemeral-storage") and not (is_scalar(name)
-                                                                          and name in cluster.allocatable):
-                continue
+        for name, pod_request in self._balanced(cluster, pod_requests):
             allocatable, requested = cluster.resource(name)
             alloc = int(allocatable[i])
             if alloc == 0:
