@@ -14,6 +14,24 @@ SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
 
+#: a Deployment whose replicas is a quoted number (schema-type at line 6), for the command-line,
+#: pre-commit and recipe tests
+BROKEN_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: "3"
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+
 
 def needs_shared(path: Path = SHARED):
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is absent")

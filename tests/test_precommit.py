@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import BROKEN_DEPLOYMENT as BROKEN, ROOT, run_cli
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,21 +24,6 @@ pytestmark = [
     pytest.mark.skipif(not (ROOT / ".git").exists(), reason="try-repo needs this checkout to be a git repository"),
 ]
 
-BROKEN = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: "3"
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-"""
 FIXED = BROKEN.replace('replicas: "3"', "replicas: 3")
 
 

@@ -16,26 +16,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import ROOT, SHARED
+from conftest import BROKEN_DEPLOYMENT as BROKEN, ROOT, SHARED
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SARIF_SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 
-BROKEN = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: "3"
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-"""
 
 
 def recipe(name: str) -> str:
