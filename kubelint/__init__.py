@@ -21,11 +21,11 @@ def __getattr__(name: str):
     # The engine pulls in the YAML and schema libraries: import it only when used,
     # so that `kubelint --version` and the CLI's argument errors stay instant.
     if name in ("check", "RunResult"):
-        from kubelint import engine
+        from kubelint.engine import pipeline as engine
 
         return getattr(engine, name)
     if name == "Options":
-        from kubelint.options import Options
+        from kubelint.config.options import Options
 
         return Options
     raise AttributeError(name)

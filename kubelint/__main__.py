@@ -1,3 +1,3 @@
-from kubelint.cli import run
+from kubelint.cli.main import run
 
 run()

@@ -177,7 +177,7 @@ class Resource:
     #: the API group ("" for the core group) and version, split once: every check asks for them
     group: str = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)
-    #: per-resource memo of kubelint.k8s helpers (the pod spec ...), shared by all rules of a run
+    #: per-resource memo of kubelint.k8s.objects helpers (the pod spec ...), shared by all rules of a run
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kubelint.docs import rules_markdown  # noqa: E402
-from kubelint.rules import INDEX_NAME, build_index, load_rules  # noqa: E402
+from kubelint.rules.docs import rules_markdown  # noqa: E402
+from kubelint.rules.registry import INDEX_NAME, build_index, load_rules  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"
 INDEX = ROOT / "rules" / INDEX_NAME

@@ -54,7 +54,7 @@ CORE_RULES = ["file", "yaml", "manifest", "schema", "api", "unknown-kind", "name
 def single_object_rules() -> list[str]:
     """Rules that judge one object at a time, as the API server does: the core rules and the
     API-validation rules (category "validation"), without cross-resource or best-practice rules."""
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     return CORE_RULES + sorted(r.id for r in load_rules().values() if r.category == "validation")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import lint
 from kubelint.model import Severity
-from kubelint.rules import load_rules, parse_expectations
+from kubelint.rules.registry import load_rules, parse_expectations
 
 RULES = load_rules()
 

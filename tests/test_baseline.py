@@ -1,5 +1,5 @@
 """The baseline: --write-baseline records today's findings, --baseline reports only new ones; entries
-are keyed by rule, object and path, never by line (kubelint/baseline.py)."""
+are keyed by rule, object and path, never by line (kubelint/findings/baseline.py)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EXAMPLES, lint, needs_shared, run_cli
-from kubelint import Options, check, k8s
+from kubelint import Options, check
+from kubelint.k8s import objects as k8s
 from kubelint.model import Severity
-from kubelint.rules import load_rules
+from kubelint.rules.registry import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -312,7 +313,7 @@ PACK = ("pod-security", "reliability", "security", "metadata", "suppression")
 
 @pytest.mark.parametrize("rule_id", sorted(r.id for r in load_rules().values() if r.category in PACK))
 def test_explain_reads_like_documentation(rule_id):
-    from kubelint.docs import explain_rule
+    from kubelint.rules.docs import explain_rule
 
     rule = load_rules()[rule_id]
     text = explain_rule(rule)

@@ -136,7 +136,7 @@ def test_examples_run_from_readme():
 
 
 def test_the_quick_exit_keeps_the_exit_code_and_flushes_a_large_report():
-    """kubelint.cli.run ends the process with os._exit after main(): the whole report must still
+    """kubelint.cli.main.run ends the process with os._exit after main(): the whole report must still
     reach the pipe, and the exit code must be main()'s."""
     completed = run_cli("check", str(EXAMPLES / "broken"), "--format", "json", "--fail-on", "info")
     assert completed.returncode == 1

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli
-from kubelint import cli
+from kubelint.cli import main as cli
 
 BROKEN = EXAMPLES / "broken"
 SECRET_TEXT = "kubelint-canary-in-an-exception"
@@ -24,7 +24,7 @@ import kubelint.{module} as target
 def bug(*args, **kwargs):
     raise ValueError("{secret}")
 target.{function} = bug
-from kubelint.cli import main
+from kubelint.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli
 from kubelint import Options, check
-from kubelint.rules import parse_expectations
+from kubelint.rules.registry import parse_expectations
 
 BROKEN = sorted((EXAMPLES / "broken").glob("*.yaml"))
 

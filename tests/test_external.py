@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import lint, run_cli
-from kubelint.external import ExternalObjects, PatternError, parse
+from kubelint.config.external import ExternalObjects, PatternError, parse
 
 POD = """apiVersion: v1
 kind: Pod

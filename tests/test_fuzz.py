@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, needs_shared
 from kubelint import check
-from kubelint.cli import EXIT_FINDINGS, EXIT_OK, main
+from kubelint.cli.main import EXIT_FINDINGS, EXIT_OK, main
 from kubelint.load.reader import read_documents
 from kubelint.load.sources import decode
-from kubelint.printable import printable
+from kubelint.findings.printable import printable
 from kubelint.report import FORMATS
-from kubelint.rules import load_rules
+from kubelint.rules.registry import load_rules
 
 EXAMPLES_PER_TEST = int(os.environ.get("KUBELINT_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES_PER_TEST, deadline=None, derandomize=os.environ.get("CI") == "true",

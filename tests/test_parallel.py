@@ -15,7 +15,8 @@ import pytest
 
 from conftest import CORPUS, EXAMPLES, ROOT, needs_shared, run_cli
 from kubelint import Options, check
-from kubelint import parallel, parallel_checks
+from kubelint.engine import parallel_read as parallel
+from kubelint.engine import parallel_rules as parallel_checks
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import bundle  # noqa: E402
@@ -206,7 +207,7 @@ class FakeTerminal:
 
 
 def test_progress_is_wanted_only_for_text_on_a_terminal():
-    from kubelint.progress import wanted
+    from kubelint.cli.progress import wanted
 
     terminal, pipe = FakeTerminal(), open(os.devnull, "w")
     assert wanted("text", False, terminal)
@@ -218,7 +219,7 @@ def test_progress_is_wanted_only_for_text_on_a_terminal():
 
 
 def test_progress_bar_appears_only_after_its_delay():
-    from kubelint.progress import TerminalProgress
+    from kubelint.cli.progress import TerminalProgress
 
     terminal = FakeTerminal()
     progress = TerminalProgress(terminal, delay=3600)
@@ -293,7 +294,7 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="parallel runs need fork")
 def test_a_bug_in_a_rule_run_by_a_worker_is_an_error_of_the_run(monkeypatch):
-    from kubelint import engine
+    from kubelint.engine import pipeline as engine
 
     parent, original = os.getpid(), engine.run_rule
 

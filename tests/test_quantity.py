@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from kubelint import quantity
+from kubelint.k8s import quantity
 
 
 @pytest.mark.parametrize("text, exact", [

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import lint as lint_all
 from kubelint.model import Severity
-from kubelint.rules import load_rules
+from kubelint.rules.registry import load_rules
 
 APP = (Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml").read_text()
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO

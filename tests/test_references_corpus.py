@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import CORPUS, needs_shared, run_cli
-from kubelint.rules import load_rules
+from kubelint.rules.registry import load_rules
 
 REFERENCE_RULES = ",".join(r.id for r in load_rules().values() if r.category == "references")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kubelint import Options, check
 from kubelint.checks import Context, template
-from kubelint.rules import load_rules
+from kubelint.rules.registry import load_rules
 
 APP = Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml"
 RULES = [rule for rule in load_rules().values() if rule.category == "references"]

@@ -68,7 +68,7 @@ def test_the_schema_check_catches_an_invalid_log():
 
 
 def test_sarif_driver_describes_every_rule():
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     log = json.loads(report("sarif"))
     assert log["version"] == "2.1.0"

@@ -21,7 +21,7 @@ from kubelint.load.reader import read_documents, split_documents
 from kubelint.load.scalars import resolve_plain
 from kubelint.load.sources import decode, discover, read_source
 from kubelint.model import Severity, Source
-from kubelint.printable import printable
+from kubelint.findings.printable import printable
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n"
 

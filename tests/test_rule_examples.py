@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import lint
-from kubelint.rules import load_rules, parse_expectations
+from kubelint.rules.registry import load_rules, parse_expectations
 
 RULES = load_rules()
 WITH_EXAMPLES = sorted(rule_id for rule_id, rule in RULES.items() if rule.bad_example)
@@ -42,7 +42,7 @@ def test_expect_markers_name_existing_rules(rule_id):
 
 def test_every_rule_has_a_template():
     from kubelint.checks import template, template_exists
-    from kubelint.rules import ENGINE_TEMPLATES
+    from kubelint.rules.registry import ENGINE_TEMPLATES
 
     for rule in RULES.values():
         if rule.template in ENGINE_TEMPLATES:

@@ -1,5 +1,5 @@
 """Choosing rules for the pack: --select/--ignore by id or prefix, severity overrides and unknown keys
-in the configuration (kubelint/config.py)."""
+in the configuration (kubelint/config/file.py)."""
 
 from __future__ import annotations
 

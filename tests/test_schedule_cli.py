@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli
 from kubelint import Options, check
-from kubelint.cli import main
+from kubelint.cli.main import main
 
 APP = str(EXAMPLES / "app")
 FITS = str(EXAMPLES / "nodes" / "fits.yaml")
@@ -89,7 +89,7 @@ def test_what_if_node_failure(capsys):
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):
-    # in-process (kubelint.cli.main) to keep the suite fast; test_json_report... runs the real command line
+    # in-process (kubelint.cli.main.main) to keep the suite fast; test_json_report... runs the real command line
     assert main(["schedule", APP]) == 2                                           # no --nodes
     assert "needs a node inventory: --nodes FILE" in capsys.readouterr().err
     assert main(["schedule", "--nodes", FITS]) == 2                               # no manifests

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from conftest import run_cli
-from kubelint.cli import build_parser
+from kubelint.cli.main import build_parser
 from kubelint.report import FORMATS
 
 CANARY = "kubelint-canary-7f3a9c2e"
@@ -210,6 +210,6 @@ def test_the_schedulers_report_prints_no_secret(manifests, tmp_path):
     ("\tkey: value", "\tkey: *****"),
 ])
 def test_lines_of_unreadable_documents_keep_keys_and_length(line, masked):
-    from kubelint.redaction import mask_values
+    from kubelint.findings.redaction import mask_values
 
     assert mask_values(line) == masked and len(masked) == len(line)

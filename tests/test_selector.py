@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint import selector as selectors
+from kubelint.k8s import selector as selectors
 
 
 def test_match_labels_need_every_pair():

@@ -1,5 +1,5 @@
 """Suppressions: the kubelint.io/ignore annotation, # kubelint: ignore comments, ignore-file,
-invalid and unused suppressions (kubelint/suppress.py)."""
+invalid and unused suppressions (kubelint/findings/suppress.py)."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ def test_suppressions_of_the_library_api():
 
 
 def test_the_documented_unused_suppression_example():
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     note = load_rules()["suppression-unused"].example_note
     example = "\n".join(line[4:] for line in note.splitlines() if line.startswith("    ")).replace(

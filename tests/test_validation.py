@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from conftest import CORPUS, needs_shared, run_cli
-from kubelint.apivalidation import quantity
+from kubelint.k8s.apivalidation import quantity
 from kubelint.checks.validation_apps import cron_schedule_error
 from kubelint.checks.validation_pod import env_var_name_errors
 

@@ -523,7 +523,7 @@ def test_mutation_is_reported_at_its_line(mutation: Mutation):
 
 def test_mutations_cover_every_validation_rule():
     covered = {m.rule for m in MUTATIONS}
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     validation = {r.id for r in load_rules().values() if r.category == "validation" and r.severity.label == "error"}
     assert validation <= covered, validation - covered

@@ -2,7 +2,7 @@
 
 ``check`` selects the mechanism. The replica range of a workload is its HorizontalPodAutoscaler's
 (minReplicas, maxReplicas) when one in the input targets it, else spec.replicas (default 1):
-see kubelint/workloads.py. Rolling-update arithmetic follows the deployment controller
+see kubelint/k8s/workloads.py. Rolling-update arithmetic follows the deployment controller
 (pkg/controller/deployment/util: maxUnavailable rounds down, maxSurge up, via
 intstr.GetScaledValueFromIntOrPercent). The case where both maxUnavailable and maxSurge are 0 is
 rejected by API validation and reported there, not here.
@@ -14,7 +14,8 @@ import math
 import re
 from typing import Iterator
 
-from kubelint import k8s, workloads
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.graph import closest, graph, items, text
+from kubelint.k8s import objects as k8s
+from kubelint.crossref.graph import closest, graph, items, text
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

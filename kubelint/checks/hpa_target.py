@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.graph import graph, integer, text
+from kubelint.k8s import objects as k8s
+from kubelint.crossref.graph import graph, integer, text
 from kubelint.model import Path, Problem, Resource, format_path
 
 PARAMS: dict = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}

@@ -4,16 +4,16 @@ the input, nor built into Kubernetes, nor declared external; or to a key or port
 One mechanism for many rules, bound by parameters as kube-linter binds its templates:
 ``kinds`` are the target kinds (ConfigMap, Secret, ServiceAccount ...), ``sources`` the
 kinds of the referring objects (empty: any; ``workloads``: every kind with a pod
-template). The references themselves are extracted once per run by ``kubelint.references``
-and resolved by ``kubelint.graph.Graph.check_reference``.
+template). The references themselves are extracted once per run by ``kubelint.crossref.references``
+and resolved by ``kubelint.crossref.graph.Graph.check_reference``.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.graph import graph
+from kubelint.k8s import objects as k8s
+from kubelint.crossref.graph import graph
 
 PARAMS: dict = {"kinds": [], "sources": []}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": "", "types": ["NodePort"], "labels": ["app.kubernetes.io/name", "app.kubernetes.io/instance"]}

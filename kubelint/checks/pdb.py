@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import workloads
+from kubelint.k8s import workloads
 from kubelint.checks.availability import scaled
 from kubelint.model import Problem, Resource
 

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from kubelint import k8s, workloads
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import workloads
 from kubelint.model import Path, Problem, Resource, Severity, format_path
 
 PARAMS = {"control": ""}

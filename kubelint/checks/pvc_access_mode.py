@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.graph import graph, text
+from kubelint.crossref.graph import graph, text
 from kubelint.model import Problem, Resource, Severity
 
 PARAMS: dict = {}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kubelint import k8s, workloads
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.graph import closest, graph
+from kubelint.crossref.graph import closest, graph
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.graph import graph
+from kubelint.crossref.graph import graph
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

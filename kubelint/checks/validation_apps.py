@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.apivalidation import (Errors, as_dict, as_int, int_or_percent, label_selector, present, selector_empty,
-                                    show)
+from kubelint.k8s import objects as k8s
+from kubelint.k8s.apivalidation import Errors, as_dict, as_int, int_or_percent, label_selector, present, selector_empty, show
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}

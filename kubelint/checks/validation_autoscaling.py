@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.apivalidation import Errors, as_dict, as_int, items, present, quantity
+from kubelint.k8s import objects as k8s
+from kubelint.k8s.apivalidation import Errors, as_dict, as_int, items, present, quantity
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}

@@ -13,8 +13,8 @@ import binascii
 import json
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.apivalidation import Errors, as_dict, config_map_key_errors
+from kubelint.k8s import objects as k8s
+from kubelint.k8s.apivalidation import Errors, as_dict, config_map_key_errors
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.apivalidation import Errors, int_or_percent, label_selector, present
+from kubelint.k8s.apivalidation import Errors, int_or_percent, label_selector, present
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

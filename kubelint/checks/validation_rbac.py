@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.apivalidation import Errors, as_list, items
+from kubelint.k8s import objects as k8s
+from kubelint.k8s.apivalidation import Errors, as_list, items
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint import k8s
-from kubelint.apivalidation import Errors, as_dict, as_list, as_str, label_selector, present, quantity
+from kubelint.k8s import objects as k8s
+from kubelint.k8s.apivalidation import Errors, as_dict, as_list, as_str, label_selector, present, quantity
 from kubelint.checks.validation_pod import VOLUME_SOURCES
 from kubelint.model import Path, Problem, Resource
 

@@ -163,7 +163,7 @@ def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> li
     ``chunks`` come from split_documents(source.text) (``first_index`` is the index of the
     first one there). A slice begins and ends at document boundaries, so it is itself a
     stream whose documents read exactly as they do in the whole; parallel runs
-    (kubelint/parallel.py) give each worker such slices of a large file.
+    (kubelint/engine/parallel_read.py) give each worker such slices of a large file.
     """
     if not chunks:
         return []

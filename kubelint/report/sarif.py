@@ -22,7 +22,7 @@ from urllib.parse import quote
 from kubelint import __version__
 from kubelint.model import Severity
 from kubelint.report import HOMEPAGE, RULES_DOCS, repository_path, rule_counts
-from kubelint.rules import EXPECT_MARK
+from kubelint.rules.registry import EXPECT_MARK
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.schedule import pods as pods_module
 from kubelint.schedule import selectors as sel
 from kubelint.schedule.inventory import ZONE_LABEL

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from kubelint import k8s, quantity
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import quantity
 from kubelint.model import Problem, Resource
 from kubelint.schedule.nodepool import NODEPOOL_GROUP
 from kubelint.schedule.selectors import Taint

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Iterable
 
-from kubelint import k8s, quantity
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import quantity
 from kubelint.model import Resource
 from kubelint.schedule import selectors as sel
 from kubelint.schedule.selectors import LabelSelector, Requirement, Toleration

@@ -27,7 +27,8 @@ import io
 import json
 from typing import Any
 
-from kubelint import __version__, quantity
+from kubelint import __version__
+from kubelint.k8s import quantity
 from kubelint.schedule import analysis
 from kubelint.schedule.inventory import ZONE_LABEL
 from kubelint.schedule.scheduler import Simulation

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
 
-from kubelint.apivalidation import quantity as parse_quantity
+from kubelint.k8s.apivalidation import quantity as parse_quantity
 
 _cel: Any = None   # the library, imported on first use: importing it costs about 0.3 s (its CLI)
 

@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Path, Resource
 
 NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})

@@ -12,7 +12,7 @@ Built once per run (``graph(ctx)`` caches it in ``ctx.cache``) and read-only aft
   templates, Secrets and ConfigMaps a workload whose RBAC lets it create them names (in a
   Job's arguments, an init container's, or its role's resourceNames);
 - objects outside the input: Kubernetes' built-ins and the ``external`` patterns
-  (``kubelint/external.py``);
+  (``kubelint/config/external.py``);
 - every reference from one object to another (``references``), extracted once, and
   ``check_reference``, which turns an unresolved one into a Problem that names what is
   missing, suggests the closest existing name and says how to declare an external object.
@@ -27,12 +27,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from kubelint import k8s
-from kubelint import selector as selectors
-from kubelint.external import ExternalObjects, declaration
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import selector as selectors
+from kubelint.config.external import ExternalObjects, declaration
 from kubelint.model import Path, Problem, Resource, Severity
 
-CACHE_KEY = "kubelint.graph"
+CACHE_KEY = "kubelint.crossref.graph"
 
 #: kinds served by an old group too: an object is the same whichever group it is written in
 GROUP_ALIASES = {
@@ -438,7 +438,7 @@ class Graph:
     def references(self) -> list[Reference]:
         """Every reference of the input."""
         if self._references is None:
-            from kubelint.references import extract_all
+            from kubelint.crossref.references import extract_all
 
             self._references = extract_all(self)
             to_kind: dict[str, list[Reference]] = {}

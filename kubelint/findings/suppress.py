@@ -12,7 +12,7 @@ separated by commas, or nothing for every rule:
 
 A suppression naming an unknown rule is reported (``suppression-invalid``), since it silences
 nothing; with ``--report-unused-suppressions``, so is each rule of a suppression that silenced no
-finding (``suppression-unused``), when that rule ran in this run. The baseline (kubelint/baseline.py)
+finding (``suppression-unused``), when that rule ran in this run. The baseline (kubelint/findings/baseline.py)
 is applied after these.
 """
 
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Finding, Resource, ResourceRef, Source
 
 ANNOTATION = "kubelint.io/ignore"
@@ -180,7 +180,7 @@ def apply(findings: list[Finding], *, resources: list[Resource], sources: dict[s
 
     Returns the findings to report and how many were suppressed. ``rules`` are all rules by id;
     ``options`` decides which rules ran (options.rule_enabled) and the severities; ``baseline`` is a
-    loaded kubelint.baseline.Baseline or None.
+    loaded kubelint.findings.baseline.Baseline or None.
     """
     index = Index(resources, sources)
     kept = [f for f in findings if index.find(f) is None] if index.all else list(findings)
@@ -205,7 +205,7 @@ def report_unused(options, rules: dict) -> bool:
 
 
 def _ignored(rule_id: str, pattern: str) -> bool:
-    from kubelint.options import _matches
+    from kubelint.config.options import _matches
 
     return _matches(rule_id, pattern)
 

@@ -1,6 +1,6 @@
 """`kubelint schedule MANIFESTS... --nodes NODES` and the --nodes options of `kubelint check`.
 
-Kept apart from kubelint/cli.py so that the command line only imports the dry-run when it runs.
+Kept apart from kubelint/cli/main.py so that the command line only imports the dry-run when it runs.
 Exit codes: 0 every pod fits, 1 a pod is unschedulable (or the input has errors), 2 usage or
 configuration errors (no inventory, no nodes in it, a bad KubeSchedulerConfiguration).
 """
@@ -51,7 +51,7 @@ MAX_SIZE_HELP = "skip files larger than this, with a finding (default: 64)"
 def options(args, config) -> tuple[list[str], str | None]:
     """--nodes and --scheduler-config from the command line, else from the configuration file
     (``nodes:`` and ``scheduler-config:``, relative to it)."""
-    from kubelint.cli import ConfigError
+    from kubelint.cli.main import ConfigError
 
     nodes = list(getattr(args, "nodes", None) or [])
     if not nodes and config.extra.get("nodes") is not None:
@@ -74,7 +74,7 @@ def options(args, config) -> tuple[list[str], str | None]:
 
 
 def load_scheduler_config(path: str) -> dict:
-    from kubelint.cli import ConfigError
+    from kubelint.cli.main import ConfigError
     from kubelint.schedule import config as scheduler_config
 
     if not Path(path).is_file():
@@ -88,8 +88,8 @@ def load_scheduler_config(path: str) -> dict:
 
 
 def run(args) -> int:
-    from kubelint.cli import EXIT_FINDINGS, EXIT_OK, ConfigError, options_from_args, write_output
-    from kubelint.engine import check
+    from kubelint.cli.main import EXIT_FINDINGS, EXIT_OK, ConfigError, options_from_args, write_output
+    from kubelint.engine.pipeline import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
     from kubelint.schedule import report as schedule_report
@@ -133,7 +133,7 @@ def run(args) -> int:
 def _inventory_findings(sim) -> list:
     """Inventory problems as findings (with lines), as `kubelint check --nodes` reports them."""
     from kubelint.model import Finding
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     rules = load_rules()
     out = []

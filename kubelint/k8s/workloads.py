@@ -1,7 +1,7 @@
 """Which PodDisruptionBudgets, Services and HorizontalPodAutoscalers of the input cover each workload.
 
 Built once per run (``coverage(ctx)`` caches it in ``ctx.cache``) from the selector helpers of
-kubelint/k8s.py, for the best-practice rules that need it (pdb-missing, pdb-blocks-eviction,
+kubelint/k8s/objects.py, for the best-practice rules that need it (pdb-missing, pdb-blocks-eviction,
 probe-readiness-missing, anti-affinity, replicas-single ...). Only objects of the same run are
 seen: a rule that finds no covering object where one may exist elsewhere must say so or stay quiet.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Resource
 
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Iterator
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Path, Problem, format_path
 
 MAX_INT32 = 2**31 - 1

@@ -141,7 +141,7 @@ def _list(path: Path, key: str, value: Any) -> list[str]:
 
 
 def parse_config(raw: dict, path: Path) -> Config:
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     rules = load_rules()
     config = Config(path=path)
@@ -217,7 +217,7 @@ def parse_config(raw: dict, path: Path) -> Config:
 
 def check_external(where: str, patterns: list[str]) -> None:
     """Raise ConfigError for the first malformed pattern of objects outside the input."""
-    from kubelint.external import PatternError, parse
+    from kubelint.config.external import PatternError, parse
 
     for pattern in patterns:
         try:

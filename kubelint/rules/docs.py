@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.rules import EXPECT_MARK, Rule
+from kubelint.rules.registry import EXPECT_MARK, Rule
 
 
 def _example(text: str) -> str:

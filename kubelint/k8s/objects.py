@@ -224,7 +224,7 @@ def name_validator(group: str, kind: str):
 # --- workloads and label selectors ------------------------------------------------------------
 # A minimal selector matcher for the best-practice rules (which PodDisruptionBudget, Service or
 # HorizontalPodAutoscaler covers which workload). The reference checks build a richer graph in
-# kubelint/graph.py; both follow the semantics below and can be unified.
+# kubelint/crossref/graph.py; both follow the semantics below and can be unified.
 
 #: Kinds whose pods are replicas of one template, with a spec.replicas field (default 1).
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})

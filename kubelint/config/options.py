@@ -36,7 +36,7 @@ class Options:
     #: Pod Security Standards for namespaces without labels: {"enforce"|"warn"|"audit": level,
     #: "version": "latest"|"v1.NN"} (see kubelint/checks/pod_security.py)
     pod_security: dict = field(default_factory=dict)
-    #: a baseline file (kubelint/baseline.py): the findings it records are not reported; it is never
+    #: a baseline file (kubelint/findings/baseline.py): the findings it records are not reported; it is never
     #: linted itself when a folder holding it is walked
     baseline: str | None = None
     #: the baseline file is about to be (re)written: report everything, do not read it
@@ -44,8 +44,8 @@ class Options:
     #: report suppressions (annotations, comments, baseline entries) that suppressed nothing
     report_unused_suppressions: bool = False
     #: processes that read and validate, then run the rules: 1 (the default), a number, or "auto"
-    #: (parallel only for large inputs, one process per CPU; see kubelint/parallel.py and
-    #: kubelint/parallel_checks.py)
+    #: (parallel only for large inputs, one process per CPU; see kubelint/engine/parallel_read.py and
+    #: kubelint/engine/parallel_rules.py)
     jobs: int | str = 1
     #: apply ``exclude`` to paths named on the command line too (as pre-commit names every file)
     force_exclude: bool = False

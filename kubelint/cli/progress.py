@@ -51,7 +51,7 @@ class TerminalProgress:
 
     def start(self, total: int, description: str) -> None:
         # Drawn from the first advance on: the bar's refresh thread must not exist yet when
-        # kubelint forks its workers (kubelint/parallel.py), which happens after start().
+        # kubelint forks its workers (kubelint/engine/parallel_read.py), which happens after start().
         self.total, self.done, self.description = total, 0, description
 
     def advance(self, amount: int) -> None:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kubelint import __version__
-from kubelint.printable import printable
+from kubelint.findings.printable import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     add_common_options(check)
-    from kubelint.schedule import command as schedule_command
+    from kubelint.cli import schedule as schedule_command
 
     schedule_command.add_node_options(check)
     schedule = commands.add_parser("schedule", help="dry-run kube-scheduler: place every pod on a node inventory")
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "schedule":
-            from kubelint.schedule import command as schedule_command
+            from kubelint.cli import schedule as schedule_command
 
             return schedule_command.run(args)
         if args.command == "rules":
@@ -209,9 +209,9 @@ def _silence_stdout() -> None:
 
 def options_from_args(args):
     """Configuration file first, then the command line on top of it."""
-    from kubelint import config as config_module
-    from kubelint.options import Options
-    from kubelint.rules import load_rules
+    from kubelint.config import file as config_module
+    from kubelint.config.options import Options
+    from kubelint.rules.registry import load_rules
     from kubelint.schema.bundle import UnknownVersion, normalise_version
 
     try:
@@ -241,7 +241,7 @@ def options_from_args(args):
     pod_security = dict(config.pod_security)
     if getattr(args, "pod_security", None):  # `kubelint schedule` has no such option
         pod_security["enforce"] = args.pod_security
-    from kubelint.schedule import command as schedule_command
+    from kubelint.cli import schedule as schedule_command
 
     nodes, scheduler_config = schedule_command.options(args, config)
     return Options(nodes=nodes, scheduler_config=scheduler_config, kube_version=kube_version, namespace=namespace,
@@ -258,11 +258,11 @@ def options_from_args(args):
 
 
 def run_check(args) -> int:
-    from kubelint.engine import check
+    from kubelint.engine.pipeline import check
     from kubelint.load.sources import UsageError
     from kubelint.model import Severity
     from kubelint.report import ReportContext, render, repository_root
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     if not args.paths:
         raise ConfigError("no paths given: pass files, folders, or - to read stdin")
@@ -272,15 +272,15 @@ def run_check(args) -> int:
     options = options_from_args(args)
     if args.write_baseline:
         options.baseline, options.write_baseline = args.write_baseline, True  # record everything there is now
-    from kubelint import progress as progress_module
+    from kubelint.cli import progress as progress_module
 
     progress = None
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
         progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
                                                     color=not args.no_color and "NO_COLOR" not in os.environ)
     usage_errors: tuple = (UsageError,)
-    if options.baseline:  # kubelint.baseline costs an import (hashlib) that most runs do not need
-        from kubelint.baseline import BaselineError
+    if options.baseline:  # kubelint.findings.baseline costs an import (hashlib) that most runs do not need
+        from kubelint.findings.baseline import BaselineError
 
         usage_errors += (BaselineError,)
     try:
@@ -305,7 +305,7 @@ def run_check(args) -> int:
 
 
 def write_baseline(path: str, result) -> int:
-    from kubelint import baseline
+    from kubelint.findings import baseline
 
     text, count = baseline.render(result.findings, path)
     write_output(text, path)
@@ -376,7 +376,7 @@ def _default_mode() -> int:
 
 
 def run_rules(args) -> int:
-    from kubelint.rules import load_rules
+    from kubelint.rules.registry import load_rules
 
     rules = sorted(load_rules().values(), key=lambda r: (r.category, r.id))
     if args.format == "json":
@@ -400,8 +400,8 @@ def run_rules(args) -> int:
 
 
 def run_explain(args) -> int:
-    from kubelint.docs import explain_rule
-    from kubelint.rules import load_rules
+    from kubelint.rules.docs import explain_rule
+    from kubelint.rules.registry import load_rules
 
     rules = load_rules()
     rule = rules.get(args.rule)

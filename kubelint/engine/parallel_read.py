@@ -7,7 +7,7 @@ tasks (groups of small files, or slices of a large file cut at document boundari
 each task is read and validated (built-in kinds; custom resources wait for the CRDs of the
 whole input) in a worker process. Workers send back each document's data and problems; the
 main process takes the results in input order and goes on as a serial run does (the rules
-may then run in parallel too: kubelint/parallel_checks.py), so the findings and their order
+may then run in parallel too: kubelint/engine/parallel_rules.py), so the findings and their order
 are the same whatever the number of jobs
 (tests/test_parallel.py compares them).
 

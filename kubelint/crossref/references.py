@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from kubelint import k8s
+from kubelint.k8s import objects as k8s
 from kubelint.model import Path, Resource, Severity
 
 if TYPE_CHECKING:
-    from kubelint.graph import Graph
+    from kubelint.crossref.graph import Graph
 
-from kubelint.graph import ENV_READERS, VOLUME_READERS, Reference, canonical_group, group_of, integer, text
+from kubelint.crossref.graph import ENV_READERS, VOLUME_READERS, Reference, canonical_group, group_of, integer, text
 
 PODS_REJECTED = "the pods are rejected at admission and never created"
 PENDING = "the pod stays Pending"

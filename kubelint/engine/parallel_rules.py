@@ -8,7 +8,7 @@ findings are the same whatever the number of jobs (tests/test_parallel.py compar
 
 Each process builds the indexes its rules need for itself, so rules that share an index go to
 the same process, as one unit of work: every template that uses the reference graph
-(kubelint/graph.py, the largest index), and the rules of one template (the Pod Security
+(kubelint/crossref/graph.py, the largest index), and the rules of one template (the Pod Security
 Standards' rules share their evaluation of each pod). Units are handed out largest first.
 """
 
@@ -23,7 +23,7 @@ MIN_RESOURCES = 2000
 
 def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
     """The processes to run ``tasks`` rules on ``resources`` resources with, for ``--jobs``."""
-    from kubelint.parallel import processes_for
+    from kubelint.engine.parallel_read import processes_for
 
     if resources < MIN_RESOURCES or tasks < 2:
         return 1
@@ -34,7 +34,7 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
     """Each task's findings, as ``run_rule`` yields them, in task order."""
     import multiprocessing
 
-    from kubelint.engine import run_rule
+    from kubelint.engine.pipeline import run_rule
 
     number_of = {id(resource): index for index, resource in enumerate(resources)}
     units = work_units(tasks)
@@ -67,7 +67,7 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
 
 def work_units(tasks: list) -> list[list[int]]:
     """The task numbers, grouped into units that share an index, largest unit first."""
-    from kubelint.graph import graph
+    from kubelint.crossref.graph import graph
 
     units: dict[str, list[int]] = {}
     for index, task in enumerate(tasks):
@@ -89,7 +89,7 @@ def _take(counter, units: list[list[int]]):
 
 
 def _work(tasks, units, context, counter, number_of, send) -> None:
-    from kubelint.engine import run_rule
+    from kubelint.engine.pipeline import run_rule
 
     try:
         done = {}

@@ -8,18 +8,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from kubelint import k8s, suppress
+from kubelint.k8s import objects as k8s
+from kubelint.findings import suppress
 from kubelint.checks import Context, template
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, read_source
 from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
-from kubelint.options import Options
-from kubelint.parallel import read_all
-from kubelint.printable import printable_finding
-from kubelint.redaction import UnreadableLines, mask_values, sensitive_values
-from kubelint.rules import ENGINE_TEMPLATES, Rule, load_rules
+from kubelint.config.options import Options
+from kubelint.engine.parallel_read import read_all
+from kubelint.findings.printable import printable_finding
+from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
+from kubelint.rules.registry import ENGINE_TEMPLATES, Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
 from kubelint.schema.crd import CRDRegistry
@@ -36,7 +37,7 @@ class RunResult:
     resources: list[Resource] = field(default_factory=list)
     kube_version: str = ""
     elapsed: float = 0.0
-    #: findings silenced by annotations, comments or the baseline (kubelint/suppress.py)
+    #: findings silenced by annotations, comments or the baseline (kubelint/findings/suppress.py)
     suppressed: int = 0
 
 
@@ -44,8 +45,8 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
           options: Options | None = None, progress=None) -> RunResult:
     """Lint files and folders (``-`` is stdin), or a YAML ``text``; return the findings.
 
-    ``options.jobs`` reads and validates in parallel processes (kubelint/parallel.py);
-    ``progress`` (a kubelint.progress.Progress) is told how far reading has got.
+    ``options.jobs`` reads and validates in parallel processes (kubelint/engine/parallel_read.py);
+    ``progress`` (a kubelint.cli.progress.Progress) is told how far reading has got.
 
     >>> from kubelint import check
     >>> result = check(text="apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\n")
@@ -57,7 +58,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     version = normalise_version(options.kube_version)
     runner = _Run(options, load_bundle(version), load_rules())
     if options.baseline and not options.write_baseline:
-        from kubelint.baseline import Baseline
+        from kubelint.findings.baseline import Baseline
 
         runner.baseline = Baseline(options.baseline)  # BaselineError: a usage error
     sources: list[Source] = []
@@ -147,7 +148,7 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
-        self.baseline = None  # a kubelint.baseline.Baseline
+        self.baseline = None  # a kubelint.findings.baseline.Baseline
         self.suppressed = 0
         self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
         self.schema_invalid: set[int] = set()  # by id(resource): a value of the wrong type
@@ -280,10 +281,10 @@ class _Run:
 
     def run_checks(self) -> None:
         """Run every enabled rule's template; with several jobs, rules run in forked processes
-        (kubelint/parallel_checks.py) and their findings are taken in rule order."""
+        (kubelint/engine/parallel_rules.py) and their findings are taken in rule order."""
         tasks = self.rule_tasks()
         context = Context(self.resources, self.bundle, self.crds, self.options)
-        from kubelint import parallel_checks
+        from kubelint.engine import parallel_rules as parallel_checks
 
         jobs = parallel_checks.jobs_for(self.options.jobs, len(self.resources), len(tasks))
         if jobs > 1:

@@ -1,0 +1,1 @@
+"""Kubernetes knowledge shared by every stage: object helpers, quantities, selectors, workloads, API validation."""
