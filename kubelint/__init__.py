@@ -10,20 +10,25 @@ Library use::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
 
-from kubelint.model import Finding, ResourceRef, Severity  # noqa: E402  (cheap, no heavy imports)
+from kubelint._version import __version__
+from kubelint.model import Finding, ResourceRef, RunResult, Severity
+
+if TYPE_CHECKING:
+    from kubelint.config.options import Options
+    from kubelint.engine.pipeline import check
 
 __all__ = ["check", "Finding", "Options", "ResourceRef", "RunResult", "Severity", "__version__"]
 
 
-def __getattr__(name: str):
-    # The engine pulls in the YAML and schema libraries: import it only when used,
-    # so that `kubelint --version` and the CLI's argument errors stay instant.
-    if name in ("check", "RunResult"):
-        from kubelint.engine import pipeline as engine
+def __getattr__(name: str) -> Any:
+    # Start-up: the engine imports the YAML, schema and CEL libraries (about 60 ms), which
+    # `kubelint --version`, `kubelint rules` and the CLI's argument errors never need.
+    if name == "check":
+        from kubelint.engine.pipeline import check
 
-        return getattr(engine, name)
+        return check
     if name == "Options":
         from kubelint.config.options import Options
 

@@ -38,7 +38,7 @@ def run_with_bug(module: str, function: str, *args: str, cwd=None):
 # --- internal errors -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module,function", [("engine", "check"), ("report", "render")])
+@pytest.mark.parametrize("module,function", [("engine.pipeline", "check"), ("report", "render")])
 def test_a_bug_exits_3_with_a_short_message_and_no_traceback(module, function):
     completed = run_with_bug(module, function, "check", str(EXAMPLES / "app"))
     assert completed.returncode == cli.EXIT_INTERNAL
@@ -52,7 +52,7 @@ def test_a_bug_exits_3_with_a_short_message_and_no_traceback(module, function):
 
 
 def test_debug_shows_the_traceback():
-    completed = run_with_bug("engine", "check", "check", str(EXAMPLES / "app"), "--debug")
+    completed = run_with_bug("engine.pipeline", "check", "check", str(EXAMPLES / "app"), "--debug")
     assert completed.returncode == cli.EXIT_INTERNAL
     assert "Traceback (most recent call last)" in completed.stderr
     assert SECRET_TEXT in completed.stderr  # asked for: everything

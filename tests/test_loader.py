@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from conftest import by_rule
 from conftest import lint_core as lint
 from kubelint.load.exact import parse_exact
 from kubelint.load.reader import read_documents, split_documents

@@ -17,7 +17,8 @@ import re
 from typing import Iterator
 
 from kubelint.k8s import objects as k8s
-from kubelint.crossref.graph import closest, graph, items, text
+from kubelint.crossref.graph import closest, graph
+from kubelint.k8s.objects import items, text
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

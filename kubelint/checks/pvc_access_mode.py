@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.crossref.graph import graph, text
+from kubelint.crossref.graph import graph
+from kubelint.k8s.objects import text
 from kubelint.model import Problem, Resource, Severity
 
 PARAMS: dict = {}

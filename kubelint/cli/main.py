@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.findings.printable import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -30,20 +30,11 @@ from typing import Any, Iterable, Iterator
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import selector as selectors
 from kubelint.config.external import ExternalObjects, declaration
-from kubelint.model import Path, Problem, Resource, Severity
+from kubelint.crossref.references import Reference, extract_all
+from kubelint.k8s.objects import GROUP_ALIASES, canonical_group, group_of, integer, items, text
+from kubelint.model import Path, Problem, Resource
 
 CACHE_KEY = "kubelint.crossref.graph"
-
-#: kinds served by an old group too: an object is the same whichever group it is written in
-GROUP_ALIASES = {
-    ("extensions", "Deployment"): "apps",
-    ("extensions", "DaemonSet"): "apps",
-    ("extensions", "ReplicaSet"): "apps",
-    ("extensions", "Ingress"): "networking.k8s.io",
-    ("extensions", "NetworkPolicy"): "networking.k8s.io",
-    ("extensions", "PodSecurityPolicy"): "policy",
-    ("events.k8s.io", "Event"): "",
-}
 
 #: label keys that controllers add to the pods they create, with values we cannot know
 #: (pkg/controller/deployment/util, statefulset, daemon, job): selectors may rely on them
@@ -67,38 +58,12 @@ WORKLOAD_GROUPS = {"Pod": "", "ReplicationController": "", "Deployment": "apps",
 
 CHECKED_WHEN_PRESENT_KINDS = frozenset(kind for _, kind in CHECKED_WHEN_PRESENT)
 
-ENV_READERS = "the container cannot start (CreateContainerConfigError)"
-VOLUME_READERS = "the pod stays in ContainerCreating (FailedMount)"
-
-
-def canonical_group(group: str, kind: str) -> str:
-    return GROUP_ALIASES.get((group, kind), group)
-
-
-def group_of(api_version: Any) -> str:
-    return api_version.rpartition("/")[0] if isinstance(api_version, str) else ""
-
-
 def graph(ctx) -> "Graph":
     """The run's graph, built on first use and shared by every rule of the run."""
     cached = ctx.cache.get(CACHE_KEY)
     if cached is None:
         cached = ctx.cache[CACHE_KEY] = Graph(ctx.resources, ctx.options, ctx.bundle, ctx.crds)
     return cached
-
-
-def text(value: Any) -> str | None:
-    """A non-empty string, or None (fields of the wrong type are the schema rules' business)."""
-    return value if isinstance(value, str) and value else None
-
-
-def items(value: Any) -> list:
-    """A list field, or an empty list when it is absent or of the wrong type."""
-    return value if isinstance(value, list) else []
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(eq=False, slots=True)
@@ -129,28 +94,6 @@ class Known:
     keys: frozenset[str] | None = None  # ConfigMap/Secret keys when known
     env_keys: frozenset[str] | None = None  # the keys environment variables can read (data only)
     note: str = ""
-
-
-@dataclass(slots=True)
-class Reference:
-    """One reference from an object of the input to another object, at the line that names it."""
-
-    source: Resource
-    path: Path                    # the field holding the name: the finding's position
-    kind: str
-    name: str
-    namespace: str | None         # the target's namespace; None for cluster-scoped kinds
-    group: str = ""
-    via: str = ""                 # how it is referenced, for messages ("volume \"config\"")
-    effect: str = ""              # what happens when the target is missing
-    optional: bool = False
-    key: str | None = None
-    key_path: Path | None = None
-    env_key: bool = False         # read as an environment variable: ConfigMap data only
-    severity: Severity | None = None
-    port: Any = None
-    port_path: Path | None = None
-    key_only: bool = False        # another reference reports the missing object (volume items)
 
 
 class Graph:
@@ -438,8 +381,6 @@ class Graph:
     def references(self) -> list[Reference]:
         """Every reference of the input."""
         if self._references is None:
-            from kubelint.crossref.references import extract_all
-
             self._references = extract_all(self)
             to_kind: dict[str, list[Reference]] = {}
             from_kind: dict[str, list[Reference]] = {}

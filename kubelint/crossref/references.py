@@ -9,15 +9,48 @@ the RBAC subjects and the webhook Services that name one explicitly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator, Protocol
 
 from kubelint.k8s import objects as k8s
+from kubelint.k8s.objects import canonical_group, group_of, integer, text
 from kubelint.model import Path, Resource, Severity
 
-if TYPE_CHECKING:
-    from kubelint.crossref.graph import Graph
+ENV_READERS = "the container cannot start (CreateContainerConfigError)"
+VOLUME_READERS = "the pod stays in ContainerCreating (FailedMount)"
 
-from kubelint.crossref.graph import ENV_READERS, VOLUME_READERS, Reference, canonical_group, group_of, integer, text
+@dataclass(slots=True)
+class Reference:
+    """One reference from an object of the input to another object, at the line that names it."""
+
+    source: Resource
+    path: Path                    # the field holding the name: the finding's position
+    kind: str
+    name: str
+    namespace: str | None         # the target's namespace; None for cluster-scoped kinds
+    group: str = ""
+    via: str = ""                 # how it is referenced, for messages ("volume \"config\"")
+    effect: str = ""              # what happens when the target is missing
+    optional: bool = False
+    key: str | None = None
+    key_path: Path | None = None
+    env_key: bool = False         # read as an environment variable: ConfigMap data only
+    severity: Severity | None = None
+    port: Any = None
+    port_path: Path | None = None
+    key_only: bool = False        # another reference reports the missing object (volume items)
+
+
+class ObjectIndex(Protocol):
+    """What extracting references needs from the run's index (kubelint/crossref/graph.py)."""
+
+    namespaces_used: set[str]
+
+    @property
+    def template_of(self) -> dict[int, Any]: ...
+
+    def of_kind(self, group: str, kind: str) -> list[Resource]: ...
+
 
 PODS_REJECTED = "the pods are rejected at admission and never created"
 PENDING = "the pod stays Pending"
@@ -28,7 +61,7 @@ SECRET_VOLUME_REFS = {"csi": ("nodePublishSecretRef", "name"), "cephfs": ("secre
                       "storageos": ("secretRef", "name"), "azureFile": ("secretName",)}
 
 
-def extract_all(graph: "Graph") -> list[Reference]:
+def extract_all(graph: ObjectIndex) -> list[Reference]:
     """Every reference of the input: pod specs first, then the other kinds that name objects."""
     out: list[Reference] = []
     for template in graph.template_of.values():
@@ -41,7 +74,7 @@ def extract_all(graph: "Graph") -> list[Reference]:
     return out
 
 
-def _webhooks(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _webhooks(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     webhooks = resource.data.get("webhooks")
     for index, webhook in enumerate(webhooks if isinstance(webhooks, list) else []):
         if isinstance(webhook, dict):
@@ -185,7 +218,7 @@ def _storage_class(resource: Resource, path: Path, spec: Any, effect: str) -> It
                             "StorageClass", annotation, None, group="storage.k8s.io", effect=effect)
 
 
-def _statefulset(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _statefulset(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -200,7 +233,7 @@ def _statefulset(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                                       "its claims and pods stay Pending")
 
 
-def _ingress(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _ingress(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     spec = resource.data.get("spec")
     if not isinstance(spec, dict):
         return
@@ -233,7 +266,7 @@ def _ingress(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                             effect="the Ingress controller serves its default certificate for these hosts")
 
 
-def _service_account(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _service_account(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     for field_name, effect in (("secrets", "the legacy token Secret it lists is missing"),
                                ("imagePullSecrets", "images of its pods from a private registry fail to pull "
                                                     "(ImagePullBackOff)")):
@@ -243,7 +276,7 @@ def _service_account(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                                 via=f"ServiceAccount {field_name}", severity=Severity.WARNING, effect=effect)
 
 
-def _binding(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _binding(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     role_ref = resource.data.get("roleRef")
     if isinstance(role_ref, dict) and text(role_ref.get("name")) and role_ref.get("kind") in ("Role", "ClusterRole"):
         role_kind = role_ref["kind"]
@@ -264,7 +297,7 @@ def _binding(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                         effect="the binding grants nothing until the ServiceAccount exists")
 
 
-def _hpa(resource: Resource, graph: "Graph") -> Iterator[Reference]:
+def _hpa(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
     target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
     if isinstance(target, dict) and text(target.get("kind")) and text(target.get("name")):
         yield Reference(resource, ("spec", "scaleTargetRef", "name"), target["kind"], target["name"],
@@ -272,7 +305,7 @@ def _hpa(resource: Resource, graph: "Graph") -> Iterator[Reference]:
                         via="scaleTargetRef", effect="the autoscaler cannot scale anything (FailedGetScale)")
 
 
-def _service_ref(resource: Resource, graph: "Graph", path: Path, via: str, effect: str) -> Iterator[Reference]:
+def _service_ref(resource: Resource, graph: ObjectIndex, path: Path, via: str, effect: str) -> Iterator[Reference]:
     service = k8s.get(resource.data, path)
     if not isinstance(service, dict) or not text(service.get("name")) or not text(service.get("namespace")):
         return

@@ -34,9 +34,10 @@ from typing import Any
 
 from kubelint.load import resources as resource_loader
 from kubelint.load.exact import Ambiguous, LoadProblem
-from kubelint.load.reader import ParsedDocument, is_json_stream, read_chunks, read_documents, split_documents
+from kubelint.load.reader import (ParsedDocument, is_json_stream, new_document, read_chunks, read_documents,
+                                  split_documents)
 from kubelint.load.sources import InputProblem, read_source
-from kubelint.model import Document, Problem, Source
+from kubelint.model import Problem, Source
 
 #: "auto" reads in parallel from this much input on (the 10,000-document benchmark is 5.6 MB;
 #: below about 1 MB starting the workers costs more than they save, see bench/run.py --jobs)
@@ -402,7 +403,7 @@ def _take_in(state: _State, results: list[tuple[bool, list]]) -> list[Source]:
 def _documents(source: Source, records: list[tuple]) -> list[ParsedDocument]:
     out = []
     for index, start_line, text, data, exact, problems, ambiguous, has_nulls, validated in records:
-        document = Document(source, index, start_line, text, data, exact)
+        document = new_document(source, index, start_line, text, data, exact)
         out.append(ParsedDocument(document, [LoadProblem(*p) for p in problems], [Ambiguous(*a) for a in ambiguous],
                                   has_nulls, [None if v is None else [Problem(*p) for p in v] for v in validated]))
     return out

@@ -5,17 +5,16 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.findings import suppress
 from kubelint.checks import Context, template
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, read_source
-from kubelint.model import Document, Finding, Problem, Resource, Severity, Source, format_path
+from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
 from kubelint.config.options import Options
 from kubelint.engine.parallel_read import read_all
 from kubelint.findings.printable import printable_finding
@@ -25,20 +24,6 @@ from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
 from kubelint.schema.crd import CRDRegistry
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
-
-
-@dataclass
-class RunResult:
-    """Everything a reporter needs: the findings and what was checked."""
-
-    findings: list[Finding]
-    files: int = 0
-    documents: int = 0
-    resources: list[Resource] = field(default_factory=list)
-    kube_version: str = ""
-    elapsed: float = 0.0
-    #: findings silenced by annotations, comments or the baseline (kubelint/findings/suppress.py)
-    suppressed: int = 0
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",

@@ -314,3 +314,37 @@ def namespace_labels(resources: list[Resource]) -> dict[str, dict]:
             labels = get(resource.data, ("metadata", "labels"))
             out[resource.name] = labels if isinstance(labels, dict) else {}
     return out
+
+
+#: kinds served by an old group too: an object is the same whichever group it is written in
+GROUP_ALIASES = {
+    ("extensions", "Deployment"): "apps",
+    ("extensions", "DaemonSet"): "apps",
+    ("extensions", "ReplicaSet"): "apps",
+    ("extensions", "Ingress"): "networking.k8s.io",
+    ("extensions", "NetworkPolicy"): "networking.k8s.io",
+    ("extensions", "PodSecurityPolicy"): "policy",
+    ("events.k8s.io", "Event"): "",
+}
+
+
+def canonical_group(group: str, kind: str) -> str:
+    return GROUP_ALIASES.get((group, kind), group)
+
+
+def group_of(api_version: Any) -> str:
+    return api_version.rpartition("/")[0] if isinstance(api_version, str) else ""
+
+
+def text(value: Any) -> str | None:
+    """A non-empty string, or None (fields of the wrong type are the schema rules' business)."""
+    return value if isinstance(value, str) and value else None
+
+
+def items(value: Any) -> list:
+    """A list field, or an empty list when it is absent or of the wrong type."""
+    return value if isinstance(value, list) else []
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import re
+import sys
 from typing import Any
 
 _RYML: Any = False  # the rapidyaml module once imported (None: not installed), imported on first use

@@ -28,6 +28,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from kubelint.load.parser import YAML_ERRORS, new_parser, retry_text
+
 #: the deepest document kubelint reads (levels of mappings and sequences)
 MAX_DEPTH = 200
 #: go-yaml v2's max_flow_level and max_indents: Kubernetes rejects deeper documents
@@ -87,8 +89,6 @@ def scan_depth(text: str, limit: int = MAX_DEPTH) -> None:
     quietly when the document is within the limit or libyaml stops at a syntax error first
     (the reader then reports that error; no parser gets further).
     """
-    from kubelint.load.exact import YAML_ERRORS, new_parser, retry_text
-
     read_on = (text.count("[") + text.count("{") > KUBERNETES_MAX_DEPTH
                or _prefix_at_least((KUBERNETES_MAX_DEPTH - 2) // 2 + 1).search(text) is not None)
     attempt = 0

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-
 import json
 import math
 import re
 from dataclasses import dataclass, field
 
 from kubelint.load import fast
-from kubelint.load.exact import YAML_ERRORS, Ambiguous, LoadProblem, parse_exact, syntax_error
+from kubelint.load.exact import Ambiguous, LoadProblem, parse_exact, syntax_error
+from kubelint.load.limits import (
+    MAX_DEPTH,
+    SCAN_ABOVE,
+    DepthExceeded,
+    data_depth_exceeds,
+    depth_bound_exceeds,
+    depth_message,
+    scan_depth,
+)
+from kubelint.load.parser import YAML_ERRORS
+from kubelint.load.positions import PositionIndex
 from kubelint.load.scalars import INT64_MAX, INT64_MIN
-from kubelint.load.limits import (MAX_DEPTH, SCAN_ABOVE, DepthExceeded, data_depth_exceeds, depth_bound_exceeds,
-                                  depth_message, scan_depth)
 from kubelint.model import Document, Source
 
 # A document marker is "---" or "..." at column 0, followed by a space or the line end
@@ -44,6 +52,12 @@ class Chunk:
 
 
 _MARKER_LINE = re.compile(r"\n(---|\.\.\.)(?=[ \t\r\n]|\Z)")
+
+
+def new_document(source: Source, index: int, start_line: int, text: str, data: object,
+                 exact: bool = False) -> Document:
+    """A document of ``source`` whose positions, when asked for, come from libyaml's node tree."""
+    return Document(source, index, start_line, text, data, exact, position_builder=PositionIndex.build)
 
 
 def split_documents(text: str) -> list[Chunk]:
@@ -193,7 +207,7 @@ def read_chunks(source: Source, chunks: list[Chunk], first_index: int = 0) -> li
         for number, chunk in enumerate(chunks):
             if skipped[number]:
                 continue  # invalid bytes (reported once for the file by the decoder), or empty
-            document = Document(source, first_index + number, chunk.start_line, chunk.text, None)
+            document = new_document(source, first_index + number, chunk.start_line, chunk.text, None)
             if number in too_deep:
                 parsed.append(ParsedDocument(document, [too_deep[number]]))
                 continue
@@ -302,10 +316,10 @@ def _read_json(source: Source) -> tuple[list[ParsedDocument], list[LoadProblem]]
         except (ValueError, RecursionError) as exc:
             # Let the YAML reader find and place the problem (JSON is YAML).
             rest = text[position:]
-            document = Document(source, index, line, rest, None)
+            document = new_document(source, index, line, rest, None)
             parsed.append(_parse_json_fallback(document, exc))
             break
-        document = Document(source, index, line, text[position:end], value)
+        document = new_document(source, index, line, text[position:end], value)
         if depth_bound_exceeds(document.text, MAX_DEPTH) and data_depth_exceeds(value):
             document.data = None
             message, hint = depth_message(beyond_kubernetes=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.model import Severity
 
 SHAPE_VERSION = 1

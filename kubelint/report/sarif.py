@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.model import Severity
 from kubelint.report import HOMEPAGE, RULES_DOCS, repository_path, rule_counts
 from kubelint.rules.registry import EXPECT_MARK

@@ -27,7 +27,7 @@ import io
 import json
 from typing import Any
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.k8s import quantity
 from kubelint.schedule import analysis
 from kubelint.schedule.inventory import ZONE_LABEL

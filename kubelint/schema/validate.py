@@ -17,7 +17,7 @@ import re
 from typing import Any, Callable, Iterator
 
 from kubelint.load.scalars import describe
-from kubelint.model import Path, Problem, Severity, format_path
+from kubelint.model import Path, Problem, format_path
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})\Z")
 

@@ -1,4 +1,4 @@
-"""The plain data that flows through kubelint: sources, documents, resources, findings."""
+"""Findings and what checks report before they become findings: severities, paths, resource references."""
 
 from __future__ import annotations
 
@@ -123,73 +123,3 @@ def format_path(path: Iterable[str | int]) -> str:
         else:
             out.append(f"[{segment}]")
     return "".join(out)
-
-
-@dataclass(eq=False)
-class Source:
-    """A file (or stdin) as read: its display name and decoded text."""
-
-    name: str
-    text: str
-
-
-@dataclass(eq=False)
-class Document:
-    """One YAML document of a source, parsed as Kubernetes parses it.
-
-    ``start_line`` is the 0-based line of the document's first line in the
-    source. ``positions`` is built lazily (it costs a second parse) and only for
-    documents that have findings.
-    """
-
-    source: Source
-    index: int
-    start_line: int
-    text: str
-    data: Any
-    exact: bool = False
-    _positions: Any = field(default=None, repr=False)
-
-    def positions(self):
-        if self._positions is None:
-            from kubelint.load.positions import PositionIndex
-
-            self._positions = PositionIndex.build(self.text, self.start_line)
-        return self._positions
-
-
-@dataclass(eq=False)
-class Resource:
-    """A Kubernetes object: a whole document, or one item of a ``kind: List``.
-
-    ``path`` locates the object inside its document (``()`` or ``("items", 3)``).
-    ``namespace`` is the effective namespace (the run's default where the
-    manifest sets none) for namespaced kinds, and None for cluster-scoped ones.
-    """
-
-    document: Document
-    path: Path
-    data: dict
-    api_version: str
-    kind: str
-    name: str | None
-    namespace: str | None
-    #: the API group ("" for the core group) and version, split once: every check asks for them
-    group: str = field(init=False, repr=False, compare=False)
-    version: str = field(init=False, repr=False, compare=False)
-    #: per-resource memo of kubelint.k8s.objects helpers (the pod spec ...), shared by all rules of a run
-    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.group, _, self.version = self.api_version.rpartition("/")
-
-    @property
-    def ref(self) -> ResourceRef:
-        return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
-
-    @property
-    def file(self) -> str:
-        return self.document.source.name
-
-    def __repr__(self) -> str:
-        return f"Resource({self.ref}, {self.file})"

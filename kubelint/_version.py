@@ -1,0 +1,3 @@
+"""kubelint's version, in one place (pyproject.toml reads it too)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""The plain data that flows through kubelint: sources, documents, resources, problems, findings.
+
+Nothing here imports any other part of kubelint: every stage depends on the model, never the reverse.
+"""
+
+from kubelint.model.documents import NO_POSITIONS, Document, Positions, Resource, Source
+from kubelint.model.findings import Finding, Path, Problem, ResourceRef, Severity, format_path
+from kubelint.model.run import RunResult
+
+__all__ = ["NO_POSITIONS", "Document", "Finding", "Path", "Positions", "Problem", "Resource", "ResourceRef",
+           "RunResult", "Severity", "Source", "format_path"]
