@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kubelint import Options, check
-from kubelint.checks import Context, template
+from kubelint.checks import Context
+from kubelint.engine.runner import rule_tasks, run_rule
 from kubelint.rules.registry import load_rules
 
 APP = Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml"
@@ -34,17 +35,11 @@ def put(data, path, value):
 
 
 def run_rules(resources, result):
-    context = Context(resources, result_bundle(result), None, Options())
-    for rule in RULES:
-        module = template(rule.template)
-        rule = replace(rule, params={**getattr(module, "PARAMS", {}), **rule.params})
-        if hasattr(module, "check_run"):
-            for _ in module.check_run(rule, context):
-                pass
-        if hasattr(module, "check_resource"):
-            for resource in resources:
-                for _ in module.check_resource(resource, rule, context):
-                    pass
+    options = Options(select=[rule.id for rule in RULES])
+    context = Context(resources, result_bundle(result), None, options)
+    for task in rule_tasks({rule.id: rule for rule in RULES}, options, resources):
+        for _ in run_rule(task, context):
+            pass
 
 
 def result_bundle(result):

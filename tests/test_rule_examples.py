@@ -41,14 +41,25 @@ def test_expect_markers_name_existing_rules(rule_id):
 
 
 def test_every_rule_has_a_template():
-    from kubelint.checks import template, template_exists
-    from kubelint.rules.registry import ENGINE_TEMPLATES
+    from kubelint.checks import CheckSet
+    from kubelint.engine.runner import STAGES, template_exists, template_module
 
     for rule in RULES.values():
-        if rule.template in ENGINE_TEMPLATES:
+        if rule.template in STAGES:
             continue
         assert template_exists(rule.template), f"{rule.id}: no template {rule.template!r} in kubelint/checks/"
-        module = template(rule.template)
-        assert hasattr(module, "check_resource") or hasattr(module, "check_run"), rule.template
+        module = template_module(rule.template)
+        checks = getattr(module, "CHECKS", None)
+        if isinstance(checks, CheckSet):
+            assert rule.params.get("check") in checks.checks, f"{rule.id}: {rule.template} has no such check"
+        else:
+            assert hasattr(module, "check_resource") or hasattr(module, "check_run"), rule.template
         unknown = set(rule.params) - set(getattr(module, "PARAMS", {}))
         assert not unknown, f"{rule.id}: parameters {unknown} are not declared in the template's PARAMS"
+
+
+def test_every_pod_security_rule_names_a_registered_control():
+    from kubelint.checks.pod_security.pod import CONTROLS
+
+    controls = {rule.params["control"] for rule in RULES.values() if rule.template == "pod-security"}
+    assert controls == set(CONTROLS)

@@ -255,7 +255,7 @@ def test_nodes_and_scheduler_config_from_the_configuration_file(tmp_path):
 
 def test_terminal_report_draws_utilisation_bars():
     from kubelint.schedule import report
-    from kubelint.schedule.nodepool import inventory_resources
+    from kubelint.schedule.inventory import inventory_resources
     from kubelint.schedule.scheduler import simulate
 
     result = check([APP, TOO_SMALL])

@@ -1,48 +1,89 @@
 """Check templates: the reusable mechanisms that rules in ``rules/`` bind to.
 
-A template is a module of this package named after it (template ``missing-reference``
-is ``missing_reference.py``). It defines ``check_resource(resource, rule, ctx)`` (called
-once per resource) and/or ``check_run(rule, ctx)`` (called once per run, yielding
-``(resource, problem)`` pairs), plus ``PARAMS``, the parameters a rule may set with their
-defaults (``rule.params`` holds the rule file's values, merged over them by the engine).
-Templates only yield Problems; positions, severities, configuration and
-suppressions are applied by the engine.
+A rule file names its template (``template: missing-reference``), which is the module of this
+package of that name (``missing_reference.py``), and may set its parameters (``params:``). A
+template module defines:
+
+- ``check_resource(resource, rule, ctx)``: called once per resource, yields Problems;
+- and/or ``check_run(rule, ctx)``: called once per run, yields ``(resource, problem)`` pairs;
+- ``PARAMS``: the parameters a rule may set, with their defaults (the engine merges the rule
+  file's and the configuration's values over them into ``rule.params``);
+- ``KINDS``: the only kinds ``check_resource`` looks at (a set, or a function of the rule), so
+  that the engine hands it nothing else.
+
+A template whose rules each run a check of their own (``probes``: readiness, liveness, ...)
+registers them in a ``CHECKS = CheckSet()`` instead, one small function per check, and the rule
+names its check with ``params.check``: ``@CHECKS("readiness", kinds=...)`` marks the function
+that ``check: readiness`` runs. Templates only yield Problems; positions, severities,
+configuration and suppressions are applied by the engine.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
-from kubelint.model import Resource
+from kubelint.config.options import Options
+from kubelint.model import Problem, Resource
+from kubelint.rules.registry import Rule
+from kubelint.schema.bundle import Bundle
+from kubelint.schema.crd import CRDRegistry
+
 
 @dataclass
 class Context:
-    """What checks may read: every resource of the run, the schemas, the options."""
+    """What checks may read: every resource of the run, the schemas, the options, and a cache in
+    which the indexes that several rules share (the reference graph, say) are built once."""
 
     resources: list[Resource]
-    bundle: Any
-    crds: Any
-    options: Any
+    bundle: Bundle
+    crds: CRDRegistry
+    options: Options
     cache: dict[str, Any] = field(default_factory=dict)
 
 
-def template(name: str) -> ModuleType:
-    """The module of a template: ``missing-reference`` is ``kubelint/checks/missing_reference.py``."""
-    module_name = name.replace("-", "_")
-    if not module_name.isidentifier():
-        raise KeyError(name)
-    try:
-        return importlib.import_module(f"kubelint.checks.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"kubelint.checks.{module_name}":
-            raise KeyError(name) from None
-        raise
+ResourceCheck = Callable[[Resource, Rule, Context], Iterable[Problem]]
+RunCheck = Callable[[Rule, Context], Iterable[tuple[Resource, Problem]]]
 
 
-def template_exists(name: str) -> bool:
-    from pathlib import Path
+@dataclass(frozen=True)
+class Check:
+    """One check of a CheckSet: a per-resource function and the kinds it looks at (None: every
+    kind), or a once-per-run function (``run``)."""
 
-    return (Path(__file__).parent / (name.replace("-", "_") + ".py")).is_file()
+    name: str
+    function: ResourceCheck | None = None
+    kinds: frozenset[str] | None = None
+    run: RunCheck | None = None
+
+
+class CheckSet:
+    """The checks of one template, by the name a rule's ``params.check`` gives."""
+
+    def __init__(self) -> None:
+        self.checks: dict[str, Check] = {}
+
+    def __call__(self, name: str, kinds: Iterable[str] | None = None) -> Callable[[ResourceCheck], ResourceCheck]:
+        """Register the decorated ``function(resource, rule, ctx)`` as the check ``name``."""
+        def register(function: ResourceCheck) -> ResourceCheck:
+            self._add(Check(name, function, frozenset(kinds) if kinds is not None else None))
+            return function
+        return register
+
+    def run(self, name: str) -> Callable[[RunCheck], RunCheck]:
+        """Register the decorated ``function(rule, ctx)``, called once per run, as the check ``name``."""
+        def register(function: RunCheck) -> RunCheck:
+            self._add(Check(name, run=function))
+            return function
+        return register
+
+    def _add(self, check: Check) -> None:
+        if check.name in self.checks:
+            raise ValueError(f"check {check.name!r} registered twice")
+        self.checks[check.name] = check
+
+    def __getitem__(self, name: str) -> Check:
+        return self.checks[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.checks)

@@ -1,6 +1,6 @@
 """Readiness and liveness probes: missing, identical, or aimed at a port the container does not name.
 
-``check`` selects the mechanism: ``readiness`` (a long-running workload that a Service of the input
+A rule's ``check`` names one of: ``readiness`` (a long-running workload that a Service of the input
 sends traffic to, with no readiness probe on any container, as kube-score's pod-probes decides),
 ``liveness`` (a long-running workload with no liveness probe), ``identical`` (a container whose
 readiness and liveness probes run the same handler) and ``port`` (a probe or lifecycle hook that
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kubelint.checks import CheckSet, Context
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import workloads
 from kubelint.model import Path, Problem, Resource
+from kubelint.rules.registry import Rule
 
 PARAMS = {"check": ""}
-KINDS = k8s.POD_SPEC_KINDS
+CHECKS = CheckSet()
 
 #: Workloads whose pods run until replaced: Jobs and CronJobs run to completion, bare Pods are
 #: usually one-offs.
@@ -25,37 +27,51 @@ LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"
 PROBES = k8s.PROBES
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
+@CHECKS("readiness", kinds=LONG_RUNNING)
+def readiness(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is not None:
+        yield from _missing(resource, *found, "readinessProbe", ctx)
+
+
+@CHECKS("liveness", kinds=LONG_RUNNING)
+def liveness(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is not None:
+        yield from _missing(resource, *found, "livenessProbe", ctx)
+
+
+@CHECKS("identical", kinds=k8s.POD_SPEC_KINDS)
+def identical(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
     found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found
-    check = rule.params["check"]
-    if check == "readiness":
-        yield from _missing(resource, path, spec, "readinessProbe", ctx)
-    elif check == "liveness":
-        yield from _missing(resource, path, spec, "livenessProbe", ctx)
-    elif check == "identical":
-        for container_path, container in k8s.containers(spec, path, ("containers",)):
-            readiness, liveness = container.get("readinessProbe"), container.get("livenessProbe")
-            if isinstance(readiness, dict) and isinstance(liveness, dict) and \
-                    _handler(readiness) is not None and _handler(readiness) == _handler(liveness) and \
-                    _time_to_fail(liveness) <= _time_to_fail(readiness):
-                yield Problem(container_path + ("livenessProbe",),
-                              f'container "{container.get("name")}": the liveness probe runs the same check as '
-                              "the readiness probe and fails as soon as it, so a container that is only busy or "
-                              "waiting for a dependency is restarted instead of being taken out of the Service",
-                              hint="give the liveness probe a check of its own (or none), or let it fail later "
-                                   "than the readiness probe (a higher failureThreshold or periodSeconds)",
-                              at_key=True)
-    elif check == "port":
-        for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
-            yield from _undeclared_ports(container_path, container)
+    for container_path, container in k8s.containers(spec, path, ("containers",)):
+        readiness, liveness = container.get("readinessProbe"), container.get("livenessProbe")
+        if isinstance(readiness, dict) and isinstance(liveness, dict) and \
+                _handler(readiness) is not None and _handler(readiness) == _handler(liveness) and \
+                _time_to_fail(liveness) <= _time_to_fail(readiness):
+            yield Problem(container_path + ("livenessProbe",),
+                          f'container "{container.get("name")}": the liveness probe runs the same check as '
+                          "the readiness probe and fails as soon as it, so a container that is only busy or "
+                          "waiting for a dependency is restarted instead of being taken out of the Service",
+                          hint="give the liveness probe a check of its own (or none), or let it fail later "
+                               "than the readiness probe (a higher failureThreshold or periodSeconds)",
+                          at_key=True)
 
 
-def _missing(resource: Resource, path: Path, spec: dict, probe: str, ctx) -> Iterator[Problem]:
-    if resource.kind not in LONG_RUNNING:
+@CHECKS("port", kinds=k8s.POD_SPEC_KINDS)
+def port(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is None:
         return
+    path, spec = found
+    for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
+        yield from _undeclared_ports(container_path, container)
+
+
+def _missing(resource: Resource, path: Path, spec: dict, probe: str, ctx: Context) -> Iterator[Problem]:
     containers = list(k8s.containers(spec, path, ("containers",)))
     sidecars = [c for _, c in k8s.containers(spec, path, ("initContainers",)) if c.get("restartPolicy") == "Always"]
     if not containers or any(isinstance(c.get(probe), dict) for _, c in containers) or \

@@ -33,7 +33,7 @@ def simulation(ctx):
     if nodes:
         from kubelint.schedule import config as scheduler_config
         from kubelint.schedule import simulate
-        from kubelint.schedule.nodepool import inventory_resources
+        from kubelint.schedule.inventory import inventory_resources
 
         raw = None
         if ctx.options.scheduler_config:

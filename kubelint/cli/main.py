@@ -1,4 +1,4 @@
-"""The command line: ``kubelint check``, ``rules``, ``explain``.
+"""The command line: ``kubelint check``, ``schedule``, ``rules``, ``explain``.
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
 configuration error, 3 internal error (a bug: please report it).
@@ -7,19 +7,23 @@ configuration error, 3 internal error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 from kubelint._version import __version__
+from kubelint.cli import progress as progress_module
+from kubelint.cli import schedule as schedule_command
+from kubelint.cli.common import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ConfigError, add_node_options,
+                                 options_from_args, report_internal_error, write_output)
+from kubelint.engine.pipeline import check
 from kubelint.findings.printable import printable
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
-
-
-class ConfigError(Exception):
-    """Bad configuration or arguments discovered after parsing: exit code 2."""
+from kubelint.load.sources import UsageError
+from kubelint.model import RunResult, Severity
+from kubelint.report import FORMATS, ReportContext, render, repository_root
+from kubelint.rules.docs import explain_rule
+from kubelint.rules.registry import load_rules
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,12 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kubelint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
-    add_common_options(check)
-    from kubelint.cli import schedule as schedule_command
-
-    schedule_command.add_node_options(check)
+    check_command = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
+    check_command.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    add_common_options(check_command)
+    add_node_options(check_command)
     schedule = commands.add_parser("schedule", help="dry-run kube-scheduler: place every pod on a node inventory")
     schedule_command.add_arguments(schedule)
 
@@ -49,8 +51,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_common_options(command: argparse.ArgumentParser) -> None:
-    from kubelint.report import FORMATS
-
     command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format")
     command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     command.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
@@ -105,10 +105,6 @@ def _jobs(value: str) -> int | str:
     return number
 
 
-def _split(values: list[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
@@ -122,8 +118,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "schedule":
-            from kubelint.cli import schedule as schedule_command
-
             return schedule_command.run(args)
         if args.command == "rules":
             return run_rules(args)
@@ -162,30 +156,6 @@ def run() -> None:
     os._exit(code)
 
 
-def report_internal_error(exc: BaseException, debug: bool) -> None:
-    """A bug: a short message on stderr; the traceback only with --debug.
-
-    The exception's own text stays out of the short message: it may quote the input, and
-    secret values must never reach a CI log. The type and the place in kubelint's code are
-    enough to find the bug; --debug shows everything to whoever asks for it.
-    """
-    import traceback
-
-    if debug:
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-    where = ""
-    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if "kubelint" in Path(frame.filename).parts]
-    if frames:
-        frame = frames[-1]
-        parts = Path(frame.filename).parts
-        module = "/".join(parts[len(parts) - 1 - parts[::-1].index("kubelint"):])
-        where = f" in {module}:{frame.lineno} ({frame.name})"
-    print(f"kubelint: internal error: {type(exc).__name__}{where}\n"
-          f"This is a bug in kubelint {__version__}; please report it at {BUG_REPORT}"
-          + ("." if debug else " (run again with --debug to get the traceback)."), file=sys.stderr)
-
-
 def _tolerant_streams() -> None:
     """Characters the terminal's encoding lacks are escaped rather than fatal."""
     for stream in (sys.stdout, sys.stderr):
@@ -207,63 +177,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def options_from_args(args):
-    """Configuration file first, then the command line on top of it."""
-    from kubelint.config import file as config_module
-    from kubelint.config.options import Options
-    from kubelint.rules.registry import load_rules
-    from kubelint.schema.bundle import UnknownVersion, normalise_version
-
-    try:
-        config = config_module.load_config(args.config)
-    except config_module.ConfigError as exc:
-        raise ConfigError(str(exc)) from None
-    kube_version = args.kube_version or config.kube_version
-    try:
-        normalise_version(kube_version)
-    except UnknownVersion as exc:
-        raise ConfigError(str(exc)) from None
-    rules = load_rules()
-    select, ignore = _split(getattr(args, "select", [])), _split(getattr(args, "ignore", []))
-    for pattern in select + ignore:
-        try:
-            config_module.check_rule_pattern(pattern, rules, "--select/--ignore")
-        except config_module.ConfigError as exc:
-            raise ConfigError(str(exc)) from None
-    if args.max_file_size <= 0:
-        raise ConfigError("--max-file-size must be a positive number of MiB")
-    external = [p.strip() for p in getattr(args, "external", []) if p.strip()]
-    try:
-        config_module.check_external("--external", external)
-    except config_module.ConfigError as exc:
-        raise ConfigError(str(exc)) from None
-    namespace = args.namespace if args.namespace is not None else (config.namespace or "default")
-    pod_security = dict(config.pod_security)
-    if getattr(args, "pod_security", None):  # `kubelint schedule` has no such option
-        pod_security["enforce"] = args.pod_security
-    from kubelint.cli import schedule as schedule_command
-
-    nodes, scheduler_config = schedule_command.options(args, config)
-    return Options(nodes=nodes, scheduler_config=scheduler_config, kube_version=kube_version, namespace=namespace,
-                   crd_paths=list(config.crds) + list(args.crds),
-                   select=select or list(config.select), ignore=list(config.ignore) + ignore,
-                   severity=dict(config.severity), exclude=list(config.exclude),
-                   max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
-                   external=list(config.external) + external, root=config.root, extra=dict(config.extra),
-                   pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
-                   report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
-                                               or config.report_unused_suppressions),
-                   jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False),
-                   debug=getattr(args, "debug", False))
-
-
-def run_check(args) -> int:
-    from kubelint.engine.pipeline import check
-    from kubelint.load.sources import UsageError
-    from kubelint.model import Severity
-    from kubelint.report import ReportContext, render, repository_root
-    from kubelint.rules.registry import load_rules
-
+def run_check(args: argparse.Namespace) -> int:
     if not args.paths:
         raise ConfigError("no paths given: pass files, folders, or - to read stdin")
     for crd_path in args.crds:
@@ -272,14 +186,13 @@ def run_check(args) -> int:
     options = options_from_args(args)
     if args.write_baseline:
         options.baseline, options.write_baseline = args.write_baseline, True  # record everything there is now
-    from kubelint.cli import progress as progress_module
-
     progress = None
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
         progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
                                                     color=not args.no_color and "NO_COLOR" not in os.environ)
-    usage_errors: tuple = (UsageError,)
-    if options.baseline:  # kubelint.findings.baseline costs an import (hashlib) that most runs do not need
+    usage_errors: tuple[type[Exception], ...] = (UsageError,)
+    if options.baseline:
+        # Start-up: the baseline imports hashlib (OpenSSL), which runs without --baseline never need.
         from kubelint.findings.baseline import BaselineError
 
         usage_errors += (BaselineError,)
@@ -304,84 +217,9 @@ def run_check(args) -> int:
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
 
 
-def write_baseline(path: str, result) -> int:
-    from kubelint.findings import baseline
-
-    text, count = baseline.render(result.findings, path)
-    write_output(text, path)
-    rules = len({f.rule for f in result.findings})
-    print(f"Wrote {path}: {count} finding{'s' if count != 1 else ''} of {rules} rule{'s' if rules != 1 else ''} "
-          f"accepted. Check with --baseline {path} (or `baseline: {path}` in .kubelint.yaml) to report only new "
-          "findings.")
-    return EXIT_OK
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to a file: a temporary file beside it, renamed into place.
-
-    Readers of the file see the old report or the new one, never half of one, and a failed
-    run leaves no temporary file behind. A symbolic link keeps pointing where it did (its
-    target is replaced); a file that is not a regular file (``/dev/stdout``, a named pipe)
-    is written directly, since nothing can be renamed over it.
-    """
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    import stat
-    import tempfile
-
-    try:
-        existing = os.stat(output)
-    except FileNotFoundError:
-        existing = None
-    except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-    data = text.encode("utf-8", "backslashreplace")
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        try:
-            with open(output, "wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-        return
-    target = os.path.realpath(output)
-    folder, name = os.path.split(target)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(existing.st_mode) if existing is not None else _default_mode())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-        raise
-
-
-def _default_mode() -> int:
-    """The mode a new file gets from open(): 0o666 less the umask (mkstemp uses 0o600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def run_rules(args) -> int:
-    from kubelint.rules.registry import load_rules
-
+def run_rules(args: argparse.Namespace) -> int:
     rules = sorted(load_rules().values(), key=lambda r: (r.category, r.id))
     if args.format == "json":
-        import json
-
         print(json.dumps([{"id": r.id, "severity": r.severity.label, "enabled": r.enabled,
                            "category": r.category, "summary": r.summary} for r in rules], indent=2))
         return EXIT_OK
@@ -399,17 +237,29 @@ def run_rules(args) -> int:
     return EXIT_OK
 
 
-def run_explain(args) -> int:
-    from kubelint.rules.docs import explain_rule
-    from kubelint.rules.registry import load_rules
-
+def run_explain(args: argparse.Namespace) -> int:
     rules = load_rules()
     rule = rules.get(args.rule)
     if rule is None:
-        import difflib
+        import difflib  # start-up: about 10 ms, only for a misspelt rule id
 
         close = difflib.get_close_matches(args.rule, list(rules), n=3)
         suggestion = f" (did you mean {', '.join(close)}?)" if close else ""
         raise ConfigError(f"unknown rule {args.rule!r}{suggestion}; `kubelint rules --all` lists them")
     sys.stdout.write(explain_rule(rule))
     return EXIT_OK
+
+
+def write_baseline(path: str, result: RunResult) -> int:
+    # Start-up: hashlib (OpenSSL) only when a baseline is written.
+    from kubelint.findings import baseline
+
+    text, count = baseline.render(result.findings, path)
+    write_output(text, path)
+    rules = len({f.rule for f in result.findings})
+    print(f"Wrote {path}: {count} finding{'s' if count != 1 else ''} of {rules} rule{'s' if rules != 1 else ''} "
+          f"accepted. Check with --baseline {path} (or `baseline: {path}` in .kubelint.yaml) to report only new "
+          "findings.")
+    return EXIT_OK
+
+

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kubelint.k8s.podsecurity import parse_setting
 from kubelint.model import Severity
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -198,8 +199,6 @@ def parse_config(raw: dict, path: Path) -> Config:
                                       f"known: {', '.join(sorted(allowed)) or 'none'}")
                 config.rules[rule_id] = dict(params)
         elif key == "pod-security":
-            from kubelint.checks.pod_security import parse_setting
-
             try:
                 config.pod_security = parse_setting(value)
             except ValueError as exc:

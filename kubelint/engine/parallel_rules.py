@@ -17,14 +17,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from kubelint.crossref.graph import graph
+from kubelint.engine.parallel_read import processes_for
+from kubelint.engine.runner import run_rule
+
 #: parallel rules pay off from about this many resources (forking and indexing twice cost more below)
 MIN_RESOURCES = 2000
 
 
 def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
     """The processes to run ``tasks`` rules on ``resources`` resources with, for ``--jobs``."""
-    from kubelint.engine.parallel_read import processes_for
-
     if resources < MIN_RESOURCES or tasks < 2:
         return 1
     return min(processes_for(jobs), tasks)
@@ -32,9 +34,8 @@ def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
 
 def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tuple]]:
     """Each task's findings, as ``run_rule`` yields them, in task order."""
+    # Start-up: multiprocessing costs about 15 ms to import; serial runs never need it.
     import multiprocessing
-
-    from kubelint.engine.pipeline import run_rule
 
     number_of = {id(resource): index for index, resource in enumerate(resources)}
     units = work_units(tasks)
@@ -67,8 +68,6 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
 
 def work_units(tasks: list) -> list[list[int]]:
     """The task numbers, grouped into units that share an index, largest unit first."""
-    from kubelint.crossref.graph import graph
-
     units: dict[str, list[int]] = {}
     for index, task in enumerate(tasks):
         module = task.module
@@ -89,8 +88,6 @@ def _take(counter, units: list[list[int]]):
 
 
 def _work(tasks, units, context, counter, number_of, send) -> None:
-    from kubelint.engine.pipeline import run_rule
-
     try:
         done = {}
         for index in _take(counter, units):
@@ -99,7 +96,7 @@ def _work(tasks, units, context, counter, number_of, send) -> None:
                            for resource, problem, rule_id in run_rule(tasks[index], context)]
         send.send(("ok", done))
     except BaseException:  # reported by the main process, which exits 3 as for any bug
-        import traceback
+        import traceback  # start-up: only when a worker fails
 
         send.send(("error", traceback.format_exc(limit=3)))
     finally:

@@ -5,24 +5,26 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from kubelint.findings import suppress
-from kubelint.checks import Context, template
+from kubelint.checks import Context
+from kubelint.engine import parallel_rules
+from kubelint.engine.runner import rule_tasks, run_rule
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
-from kubelint.load.sources import discover, read_source
+from kubelint.load.sources import discover, discover_more, read_source
 from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
 from kubelint.config.options import Options
 from kubelint.engine.parallel_read import read_all
 from kubelint.findings.printable import printable_finding
 from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
-from kubelint.rules.registry import ENGINE_TEMPLATES, Rule, load_rules
+from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
 from kubelint.schema.crd import CRDRegistry
+from kubelint.schema.nodepool import nodepool_crd
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
 
 
@@ -53,9 +55,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     if options.force_exclude:  # pre-commit names every file: the configuration's exclude still applies
         files = [file for file in files if file == "-" or not options.excluded(file)]
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
-        from kubelint.schedule.nodepool import node_files
-
-        files += node_files(options.nodes, files)
+        files += discover_more(options.nodes, files)
     sources = read_all(runner, sources, files, options.jobs, progress)  # in parallel with options.jobs
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
@@ -82,38 +82,6 @@ def _frozen_heap():
         gc.unfreeze()
 
 
-@dataclass
-class RuleTask:
-    """One rule to run: its template module and the resources check_resource applies to."""
-
-    rule: Rule
-    module: object
-    resources: list[Resource]
-    #: ids of the resources the schema check found type errors in (see run_rule)
-    schema_invalid: frozenset[int] = frozenset()
-
-
-def run_rule(task: RuleTask, context: Context) -> Iterator[tuple[Resource, Problem, str]]:
-    """The findings of one rule. Templates are written for resources whose fields have the types
-    the schema gives them; should one trip over a field of a wrong type that the schema check has
-    already reported, that resource is left to the schema finding instead of ending the run with
-    an internal error. On a schema-valid resource an exception is a bug and is raised."""
-    rule, module = task.rule, task.module
-    if hasattr(module, "check_resource"):
-        for resource in task.resources:
-            try:
-                found = list(module.check_resource(resource, rule, context))
-            except Exception:
-                if id(resource) not in task.schema_invalid or context.options.debug:
-                    raise
-                continue
-            for problem in found:
-                yield resource, problem, rule.id
-    if hasattr(module, "check_run"):
-        for resource, problem in module.check_run(rule, context):
-            yield resource, problem, rule.id
-
-
 class _Run:
     def __init__(self, options: Options, bundle, rules: dict[str, Rule]):
         self.options = options
@@ -122,8 +90,6 @@ class _Run:
         self.view = SchemaView(bundle.defs)
         self.engine = engine(options.schema_engine)
         self.crds = CRDRegistry()
-        from kubelint.schedule.nodepool import nodepool_crd
-
         self.crds.add(nodepool_crd())  # kubelint.io/v1alpha1 NodePool, the compact node inventory
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
@@ -267,40 +233,16 @@ class _Run:
     def run_checks(self) -> None:
         """Run every enabled rule's template; with several jobs, rules run in forked processes
         (kubelint/engine/parallel_rules.py) and their findings are taken in rule order."""
-        tasks = self.rule_tasks()
+        tasks = rule_tasks(self.rules, self.options, self.resources, frozenset(self.schema_invalid))
         context = Context(self.resources, self.bundle, self.crds, self.options)
-        from kubelint.engine import parallel_rules as parallel_checks
-
-        jobs = parallel_checks.jobs_for(self.options.jobs, len(self.resources), len(tasks))
+        jobs = parallel_rules.jobs_for(self.options.jobs, len(self.resources), len(tasks))
         if jobs > 1:
-            results = parallel_checks.run(tasks, context, self.resources, jobs)
+            results = parallel_rules.run(tasks, context, self.resources, jobs)
         else:
             results = [list(run_rule(task, context)) for task in tasks]
         for found in results:
             for resource, problem, rule_id in found:
                 self.pending.append((resource.document, resource, problem, rule_id))
-
-    def rule_tasks(self) -> list["RuleTask"]:
-        """The enabled rules with templates, in rule order, with their parameters and resources."""
-        by_kind: dict[str, list[Resource]] = {}
-        for resource in self.resources:
-            by_kind.setdefault(resource.kind, []).append(resource)
-        tasks = []
-        schema_invalid = frozenset(self.schema_invalid)
-        for rule in self.rules.values():
-            if rule.template in ENGINE_TEMPLATES or not self.options.rule_enabled(rule):
-                continue
-            module = template(rule.template)
-            params = {**getattr(module, "PARAMS", {}), **rule.params, **self.options.rule_params.get(rule.id, {})}
-            rule = _replace(rule, params=params)
-            resources: list[Resource] = []
-            if hasattr(module, "check_resource"):
-                kinds = getattr(module, "KINDS", None)  # a template may name the only kinds it checks
-                if callable(kinds):  # ... or a function of the rule that returns them (None: every kind)
-                    kinds = kinds(rule)
-                resources = self.resources if kinds is None else [r for k in kinds for r in by_kind.get(k, ())]
-            tasks.append(RuleTask(rule, module, resources, schema_invalid))
-        return tasks
 
     # --- findings --------------------------------------------------------------------------
 

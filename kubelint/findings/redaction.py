@@ -3,7 +3,7 @@
 ``sensitive_values`` lists every text the engine masks in messages, hints and source lines
 (``engine._Redactor``). It looks at the places ``sensitive_places`` names (Secret ``data``
 and ``stringData``, env values, annotation values of an object and its pod template) and at
-ConfigMap values that look like secrets (``checks.secrets.sensitive_configmap_values``), and
+ConfigMap values that look like secrets (``secretlike.sensitive_configmap_values``), and
 lists for each value what a finding could show of it:
 
 * the string itself, each of its lines, and for Secret ``data`` its base64-decoded text;
@@ -29,6 +29,7 @@ from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
 from kubelint.k8s import objects as k8s
+from kubelint.findings.secretlike import sensitive_configmap_values
 from kubelint.model import Path, Resource
 
 NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
@@ -68,8 +69,6 @@ def sensitive_places(resource: Resource) -> Iterator[tuple[Path, Any, int]]:
 
 def sensitive_values(resources: Iterable[Resource]) -> set[str]:
     """Every text that would reveal a sensitive value of ``resources``."""
-    from kubelint.checks.secrets import sensitive_configmap_values
-
     values: set[str] = set()
     literals = _Literals()
 

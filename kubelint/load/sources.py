@@ -205,3 +205,15 @@ def _bomless_utf16_or_32(raw: bytes) -> str | None:
     if head[0] and head[1] == 0:
         return "UTF-16-LE"
     return None
+
+
+def discover_more(paths: list[str], already: list[str]) -> list[str]:
+    """The files of ``paths`` (``--nodes``, say) that are not among ``already`` (compared as normalised paths)."""
+    seen = {os.path.normpath(f) for f in already}
+    out = []
+    for file in discover(list(paths)):
+        key = os.path.normpath(file)
+        if key not in seen:
+            seen.add(key)
+            out.append(file)
+    return out

@@ -19,8 +19,6 @@ from typing import Any
 from kubelint._paths import data_dir
 from kubelint.model import Severity
 
-#: Templates implemented by the engine itself rather than by a module in kubelint/checks/.
-ENGINE_TEMPLATES = frozenset({"input", "yaml", "manifest", "schema", "api-lifecycle", "suppression"})
 
 _REQUIRED = ("id", "severity", "summary", "template", "description", "rationale", "remediation")
 _ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope"}

@@ -14,13 +14,15 @@ topology.kubernetes.io/region), plus the pool's own labels and taints. ``pods`` 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import quantity
+from kubelint.load.sources import discover
 from kubelint.model import Problem, Resource
-from kubelint.schedule.nodepool import NODEPOOL_GROUP
+from kubelint.schema.nodepool import NODEPOOL_GROUP
 from kubelint.schedule.selectors import Taint
 
 DEFAULT_MAX_PODS = 110
@@ -207,3 +209,9 @@ def expand_pool(resource: Resource) -> tuple[list[Node], list[Problem]]:
                           unschedulable=spec.get("unschedulable") is True, allocatable=dict(allocatable),
                           resource=resource, pool=prefix))
     return nodes, problems
+
+
+def inventory_resources(resources: list[Resource], paths: list[str]) -> list[Resource]:
+    """The resources read from the ``--nodes`` paths."""
+    files = {os.path.normpath(f) for f in discover(list(paths))}
+    return [r for r in resources if os.path.normpath(r.file) in files]

@@ -1,12 +1,11 @@
-"""The kubelint.io/v1alpha1 NodePool kind as the validator knows it, and where inventories come from.
+"""The kubelint.io/v1alpha1 NodePool kind, kubelint's compact node inventory for the scheduling dry-run.
 
-Kept free of the dry-run's imports: the engine registers the kind (a CustomResourceDefinition, so
-that NodePools are validated like any custom resource) in every run.
+Defined as a CustomResourceDefinition, which the engine registers in every run, so that NodePools
+are validated like any custom resource (kubelint/schedule/inventory.py reads them).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from kubelint.model import Document, Resource, Source
@@ -63,25 +62,3 @@ def nodepool_crd() -> Resource:
     document = Document(source, 0, 0, "", NODEPOOL_CRD)
     return Resource(document, (), NODEPOOL_CRD, "apiextensions.k8s.io/v1", "CustomResourceDefinition",
                     "nodepools.kubelint.io", None)
-
-
-def node_files(paths: list[str], already: list[str] = ()) -> list[str]:
-    """The files of ``--nodes`` paths that are not among ``already`` (compared as normalised paths)."""
-    from kubelint.load.sources import discover
-
-    seen = {os.path.normpath(f) for f in already}
-    out = []
-    for file in discover(list(paths)):
-        key = os.path.normpath(file)
-        if key not in seen:
-            seen.add(key)
-            out.append(file)
-    return out
-
-
-def inventory_resources(resources: list[Resource], paths: list[str]) -> list[Resource]:
-    """The resources read from the ``--nodes`` paths."""
-    from kubelint.load.sources import discover
-
-    files = {os.path.normpath(f) for f in discover(list(paths))}
-    return [r for r in resources if os.path.normpath(r.file) in files]
