@@ -77,7 +77,7 @@ def service(i: int) -> dict:
 
 def run_one(nodes: int, init: int, measure: int, scenario: str) -> dict:
     """In this process: place ``init`` pods, then time ``measure`` more; report pods/s and memory."""
-    from kubelint.schedule import simulate
+    from kubelint.schedule.scheduler import simulate
     from kubelint.schedule.pods import Admission, expand
     from kubelint.schedule.scheduler import run_queue
 

@@ -137,20 +137,13 @@ def test_many_colons_in_flow_scalars_cost_one_extra_parse_not_one_each(monkeypat
     # Each "x:y" in a flow collection made libyaml fail and kubelint parse again: 2,000 of them
     # took 67 s. Now all are swapped after the first failure.
     parses = []
-    original = exact._parser_class
 
-    def counting():
-        module, parser_class = original()
+    class Counting(exact.KubeParser):
+        def __init__(self, text):
+            parses.append(1)
+            super().__init__(text)
 
-        class Counting(parser_class):
-            def __init__(self, text):
-                parses.append(1)
-                super().__init__(text)
-
-        return module, Counting
-
-    monkeypatch.setattr(exact, "_PARSER", None)
-    monkeypatch.setattr(exact, "_parser_class", counting)
+    monkeypatch.setattr(exact, "KubeParser", Counting)
     pairs = ", ".join(f"k{i}: http://host-{i}:80/p" for i in range(2000))
     result = parse_exact("a: {" + pairs + "}\n")
     assert result.problems == []

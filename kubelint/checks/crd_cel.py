@@ -15,9 +15,9 @@ import re
 from typing import Any, Iterator
 
 from kubelint.model import Path, Problem, Resource, format_path
+from kubelint.schema import cel
 
 PARAMS: dict = {}
-cel: Any = None  # kubelint.schema.cel: imported only when a CRD with validation rules is present
 NOT_EVALUATED = "cel-not-evaluated"
 _REASONS = {"FieldValueRequired": "Required value", "FieldValueForbidden": "Forbidden",
             "FieldValueDuplicate": "Duplicate value", "FieldValueInvalid": None}
@@ -32,7 +32,6 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     custom = crds.lookup(resource.api_version, resource.kind)
     if custom is None or not isinstance(custom.schema, dict) or not _has_rules(custom, ctx):
         return
-    _import_cel()
     environment = ctx.cache.get("cel-environment") or ctx.cache.setdefault("cel-environment", cel.Environment())
     reported = ctx.cache.setdefault("cel-reported", set())
     schema = custom.schema
@@ -42,14 +41,6 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     walker = _Walker(environment, custom.key, reported)
     walker.node(schema, defaulted, (), root=True)
     yield from walker.problems
-
-
-def _import_cel() -> None:
-    global cel
-    if cel is None:
-        from kubelint.schema import cel as module
-
-        cel = module
 
 
 def _has_rules(custom, ctx) -> bool:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.crossref.graph import closest, graph
+from kubelint.k8s import objects as k8s
 from kubelint.k8s.objects import items, text
 from kubelint.model import Problem, Resource
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.crossref.graph import graph
+from kubelint.k8s import objects as k8s
 from kubelint.k8s.objects import integer, text
 from kubelint.model import Path, Problem, Resource, format_path
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.crossref.graph import graph
+from kubelint.k8s import objects as k8s
 
 PARAMS: dict = {"kinds": [], "sources": []}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.k8s import workloads
 from kubelint.checks.availability import scaled
+from kubelint.k8s import workloads
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}

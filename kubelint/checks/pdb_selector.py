@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from kubelint.k8s import selector as selectors
 from kubelint.crossref.graph import graph
+from kubelint.k8s import selector as selectors
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {}

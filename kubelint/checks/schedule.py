@@ -32,7 +32,7 @@ def simulation(ctx):
     result = None
     if nodes:
         from kubelint.schedule import config as scheduler_config
-        from kubelint.schedule import simulate
+        from kubelint.schedule.scheduler import simulate
         from kubelint.schedule.inventory import inventory_resources
 
         raw = None

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kubelint.findings.secretlike import literal_secret, secret_name, token_shape
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import workloads
-from kubelint.findings.secretlike import literal_secret, secret_name, token_shape
 from kubelint.model import Problem, Resource
 
 PARAMS = {"check": ""}

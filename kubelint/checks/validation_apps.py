@@ -15,10 +15,20 @@ The selector against template labels is the workload-selector-mismatch rule's bu
 from __future__ import annotations
 
 import re
+import zoneinfo
 from typing import Iterator
 
 from kubelint.k8s import objects as k8s
-from kubelint.k8s.apivalidation import Errors, as_dict, as_int, int_or_percent, label_selector, present, selector_empty, show
+from kubelint.k8s.apivalidation import (
+    Errors,
+    as_dict,
+    as_int,
+    int_or_percent,
+    label_selector,
+    present,
+    selector_empty,
+    show,
+)
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}
@@ -354,8 +364,6 @@ def time_zone_error(zone: str) -> str | None:
 
 def _zones() -> set[str] | None:
     try:
-        import zoneinfo
-
         zones = zoneinfo.available_timezones()
     except Exception:   # pragma: no cover - depends on the platform
         return None

@@ -10,7 +10,20 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.k8s import objects as k8s
-from kubelint.k8s.apivalidation import (Errors, as_int, as_list, as_str, cidr_errors, ip_errors, items, label_selector, network, port_number_errors, port_num_or_name, present)
+from kubelint.k8s.apivalidation import (
+    Errors,
+    as_int,
+    as_list,
+    as_str,
+    cidr_errors,
+    ip_errors,
+    items,
+    label_selector,
+    network,
+    port_num_or_name,
+    port_number_errors,
+    present,
+)
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}

@@ -18,7 +18,24 @@ import re
 from typing import Any, Iterator
 
 from kubelint.k8s import objects as k8s
-from kubelint.k8s.apivalidation import (MAX_INT32, Errors, as_dict, as_int, as_int64, as_list, as_str, config_map_key_errors, file_mode, ip_errors, items, label_selector, port_num_or_name, present, quantity, relative_path)
+from kubelint.k8s.apivalidation import (
+    MAX_INT32,
+    Errors,
+    as_dict,
+    as_int,
+    as_int64,
+    as_list,
+    as_str,
+    config_map_key_errors,
+    file_mode,
+    ip_errors,
+    items,
+    label_selector,
+    port_num_or_name,
+    present,
+    quantity,
+    relative_path,
+)
 from kubelint.model import Path, Problem, Resource
 
 PARAMS: dict = {}

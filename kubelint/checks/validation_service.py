@@ -13,7 +13,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.k8s import objects as k8s
-from kubelint.k8s.apivalidation import (Errors, as_dict, as_int, as_list, as_str, cidr_errors, ip_errors, items, port_number_errors, port_num_or_name, present)
+from kubelint.k8s.apivalidation import (
+    Errors,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    cidr_errors,
+    ip_errors,
+    items,
+    port_num_or_name,
+    port_number_errors,
+    present,
+)
 from kubelint.model import Problem, Resource
 
 PARAMS: dict = {"node-port-range": "30000-32767"}

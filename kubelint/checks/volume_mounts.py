@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.crossref.graph import closest, graph
+from kubelint.k8s import objects as k8s
 from kubelint.k8s.objects import items
-from kubelint.model import Problem, Resource, Severity
+from kubelint.model import Problem, Resource, Severity, format_path
 
 PARAMS: dict = {}
 
@@ -97,6 +97,4 @@ def _check(resource: Resource, schema_keys: set[str]) -> Iterator[Problem]:
 
 
 def _volumes_path(spec_path) -> str:
-    from kubelint.model import format_path
-
     return format_path(spec_path + ("volumes",))

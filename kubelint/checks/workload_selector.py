@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kubelint.crossref.graph import GENERATED_LABELS, graph
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import selector as selectors
-from kubelint.crossref.graph import GENERATED_LABELS, graph
 from kubelint.model import Problem, Resource, format_path
 
 PARAMS: dict = {}

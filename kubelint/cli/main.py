@@ -15,8 +15,17 @@ from pathlib import Path
 from kubelint._version import __version__
 from kubelint.cli import progress as progress_module
 from kubelint.cli import schedule as schedule_command
-from kubelint.cli.common import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ConfigError, add_node_options,
-                                 options_from_args, report_internal_error, write_output)
+from kubelint.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    ConfigError,
+    add_node_options,
+    options_from_args,
+    report_internal_error,
+    write_output,
+)
 from kubelint.engine.pipeline import check
 from kubelint.findings.printable import printable
 from kubelint.load.sources import UsageError

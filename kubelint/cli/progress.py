@@ -72,6 +72,7 @@ class TerminalProgress:
                          completed=self.done)
 
     def _show(self) -> None:
+        # Start-up: rich costs about 40 ms, and the bar shows only on a terminal, after a delay.
         from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 

@@ -12,14 +12,20 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from kubelint.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigError, add_node_options, load_scheduler_config,
-                                 options_from_args, write_output)
+from kubelint.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    ConfigError,
+    add_node_options,
+    load_scheduler_config,
+    options_from_args,
+    write_output,
+)
 from kubelint.engine.pipeline import check
 from kubelint.load.sources import UsageError
 from kubelint.model import Finding, Severity
 from kubelint.rules.registry import load_rules
-from kubelint.schedule.inventory import is_node, is_pool
-from kubelint.schedule.inventory import inventory_resources
+from kubelint.schedule.inventory import inventory_resources, is_node, is_pool
 
 if TYPE_CHECKING:
     from kubelint.schedule.scheduler import Simulation

@@ -7,13 +7,17 @@ Every key is checked: an unknown key, rule id or value is a configuration error
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kubelint.config.external import PatternError, parse
 from kubelint.k8s.podsecurity import parse_setting
-from kubelint.model import Severity
+from kubelint.load.reader import read_documents
+from kubelint.model import Severity, Source
+from kubelint.rules.registry import load_rules
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 
@@ -80,7 +84,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict | None:
-    try:
+    try:  # start-up: about 10 ms, only when a pyproject.toml is found
         import tomllib
     except ImportError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
@@ -110,9 +114,6 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
 
 
 def _read_yaml(path: Path) -> dict:
-    from kubelint.load.reader import read_documents
-    from kubelint.model import Source
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -142,14 +143,10 @@ def _list(path: Path, key: str, value: Any) -> list[str]:
 
 
 def parse_config(raw: dict, path: Path) -> Config:
-    from kubelint.rules.registry import load_rules
-
     rules = load_rules()
     config = Config(path=path)
     for key, value in raw.items():
         if key not in KEYS and key not in EXTRA_KEYS:
-            import difflib
-
             close = difflib.get_close_matches(str(key), list(KEYS) + list(EXTRA_KEYS), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             raise ConfigError(f"{path}: unknown key {key!r}{hint}; known keys: {', '.join(sorted(KEYS))}")
@@ -216,8 +213,6 @@ def parse_config(raw: dict, path: Path) -> Config:
 
 def check_external(where: str, patterns: list[str]) -> None:
     """Raise ConfigError for the first malformed pattern of objects outside the input."""
-    from kubelint.config.external import PatternError, parse
-
     for pattern in patterns:
         try:
             parse(pattern)

@@ -27,10 +27,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from kubelint.k8s import objects as k8s
-from kubelint.k8s import selector as selectors
 from kubelint.config.external import ExternalObjects, declaration
 from kubelint.crossref.references import Reference, extract_all
+from kubelint.k8s import objects as k8s
+from kubelint.k8s import selector as selectors
 from kubelint.k8s.objects import GROUP_ALIASES, canonical_group, group_of, integer, items, text
 from kubelint.model import Path, Problem, Resource
 

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import gc
+import os
+import re
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Iterable, Iterator
 
-from kubelint.findings import suppress
 from kubelint.checks import Context
+from kubelint.config.options import Options
 from kubelint.engine import parallel_rules
+from kubelint.engine.parallel_read import read_all
 from kubelint.engine.runner import rule_tasks, run_rule
+from kubelint.findings import suppress
+from kubelint.findings.printable import printable_finding
+from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
 from kubelint.load.sources import discover, discover_more, read_source
 from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
-from kubelint.config.options import Options
-from kubelint.engine.parallel_read import read_all
-from kubelint.findings.printable import printable_finding
-from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
 from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import load_bundle, normalise_version
@@ -45,6 +48,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     version = normalise_version(options.kube_version)
     runner = _Run(options, load_bundle(version), load_rules())
     if options.baseline and not options.write_baseline:
+        # Start-up: the baseline imports hashlib (OpenSSL), which runs without --baseline never need.
         from kubelint.findings.baseline import Baseline
 
         runner.baseline = Baseline(options.baseline)  # BaselineError: a usage error
@@ -265,7 +269,7 @@ class _Run:
                 continue
             override = self.options.severity.get(finding.rule)
             if override is not None and override != finding.severity:
-                finding = _replace(finding, severity=override)
+                finding = replace(finding, severity=override)
             out.append(finding)
         out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
                                               options=self.options, baseline=self.baseline)
@@ -304,7 +308,7 @@ class _Run:
                 if key in type_errors:
                     index = type_errors[key]
                     finding = self.findings[index]
-                    self.findings[index] = _replace(finding, message=f"{finding.message} ({explanation})",
+                    self.findings[index] = replace(finding, message=f"{finding.message} ({explanation})",
                                                     hint=f"quote it: {quoted}")
                     continue
                 self._emit(Finding("yaml-ambiguous-scalar", self.rules["yaml-ambiguous-scalar"].severity,
@@ -318,16 +322,8 @@ def _excluding_baseline(options: Options):
     """options.excluded, and the baseline file, which is JSON but no manifest."""
     if not options.baseline:
         return options.excluded
-    import os
-
     baseline = os.path.abspath(options.baseline)
     return lambda path, named=None: os.path.abspath(path) == baseline or options.excluded(path, named)
-
-
-def _replace(finding: Finding, **changes) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, **changes)
 
 
 def _is_crd(resource: Resource) -> bool:
@@ -358,15 +354,13 @@ class _Redactor:
     """Masks secret values in messages, hints and source snippets."""
 
     def __init__(self, secrets: set[str]):
-        import re
-
         ordered = sorted(secrets, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
 
     def apply(self, finding: Finding, line: str | None) -> Finding:
         if self.pattern is None:
-            return _replace(finding, snippet=line) if line is not None else finding
+            return replace(finding, snippet=line) if line is not None else finding
         mask = self.pattern.sub
-        return _replace(finding, message=mask("<redacted>", finding.message),
+        return replace(finding, message=mask("<redacted>", finding.message),
                         hint=mask("<redacted>", finding.hint) if finding.hint else None,
                         snippet=mask("********", line) if line is not None else None)

@@ -12,6 +12,7 @@ UTF-8 output can encode. Each is shown as a visible escape instead (``\\u001b``,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
                      "\ufff9-\ufffb\ud800-\udfff]")
@@ -37,8 +38,6 @@ def printable(text: str) -> str:
 
 def printable_finding(finding):
     """A Finding whose every text field is ``printable`` (after secrets are masked)."""
-    from dataclasses import replace
-
     changes = {}
     for name in ("message", "hint", "snippet", "file", "path"):
         value = getattr(finding, name)

@@ -28,8 +28,8 @@ import re
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
-from kubelint.k8s import objects as k8s
 from kubelint.findings.secretlike import sensitive_configmap_values
+from kubelint.k8s import objects as k8s
 from kubelint.model import Path, Resource
 
 NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})

@@ -18,10 +18,12 @@ is applied after these.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from kubelint.config.options import _matches
 from kubelint.k8s import objects as k8s
 from kubelint.model import Finding, Resource, ResourceRef, Source
 
@@ -205,8 +207,6 @@ def report_unused(options, rules: dict) -> bool:
 
 
 def _ignored(rule_id: str, pattern: str) -> bool:
-    from kubelint.config.options import _matches
-
     return _matches(rule_id, pattern)
 
 
@@ -227,8 +227,6 @@ def _invalid(index: Index, rules: dict, options) -> list[Finding]:
                                 'list rule ids or prefixes, e.g. "pss-host-path, image-tag"'))
         unknown = [p for p in suppression.patterns if not known_pattern(p, rules)]
         for pattern in unknown:
-            import difflib
-
             close = difflib.get_close_matches(pattern, list(rules), n=1)
             hint = f"did you mean {close[0]}?" if close else "`kubelint rules --all` lists the rule ids"
             out.append(_finding("suppression-invalid", rules, options, suppression,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 UINT64_MAX = 2**64 - 1
@@ -202,8 +203,6 @@ def json_key(value: object) -> str | None:
 
 def _format_float32(value: float) -> str:
     """strconv.FormatFloat(v, 'g', -1, 32): the shortest form that round-trips as float32."""
-    import struct
-
     target = struct.unpack("f", struct.pack("f", value))[0]
     for precision in range(1, 10):
         text = f"{value:.{precision}g}"

@@ -7,6 +7,7 @@ a module and a line to FORMATS.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +52,6 @@ def repository_root(start: Path | None = None) -> Path:
 def repository_path(file: str, root: Path) -> str | None:
     """``file`` relative to ``root`` with forward slashes, or None when it lies outside
     (or is not a file: ``<stdin>``, ``<text>``)."""
-    import os
-
     if file.startswith("<") and file.endswith(">"):
         return None
     try:

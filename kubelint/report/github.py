@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from kubelint.model import Severity
 from kubelint.report import repository_path, rule_counts
+from kubelint.report.text import _summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -33,8 +34,6 @@ def command(name: str, properties: dict[str, object], message: str) -> str:
 
 
 def render(result, context) -> str:
-    from kubelint.report.text import _summary_line
-
     lines = [_annotation(finding, context.root) for finding in result.findings]
     if context.statistics and result.findings:
         lines.append("Findings per rule:")

@@ -15,6 +15,7 @@ import json
 
 from kubelint._version import __version__
 from kubelint.model import Severity
+from kubelint.report import rule_counts
 
 SHAPE_VERSION = 1
 
@@ -44,7 +45,5 @@ def render(result, context) -> str:
         "summary": summary(result),
     }
     if context.statistics:
-        from kubelint.report import rule_counts
-
         payload["statistics"] = rule_counts(result.findings)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -10,15 +10,17 @@ and a bad and a good example. The examples are test fixtures too: in the bad one
 
 from __future__ import annotations
 
+import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kubelint._paths import data_dir
-from kubelint.model import Severity
-
+from kubelint.load.reader import read_documents
+from kubelint.model import Severity, Source
 
 _REQUIRED = ("id", "severity", "summary", "template", "description", "rationale", "remediation")
 _ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope"}
@@ -124,14 +126,10 @@ def load_rules(folder: str | None = None) -> dict[str, Rule]:
 
 
 def checksum(text: str) -> int:
-    import zlib
-
     return zlib.crc32(text.encode("utf-8"))
 
 
 def _read_index(directory: Path) -> dict:
-    import json
-
     try:
         with open(directory / INDEX_NAME, encoding="utf-8") as handle:
             return json.load(handle)
@@ -141,9 +139,6 @@ def _read_index(directory: Path) -> dict:
 
 def parse_rule_file(text: str, file: str):
     """A rule file's data, read with kubelint's own YAML reader."""
-    from kubelint.load.reader import read_documents
-    from kubelint.model import Source
-
     parsed, _ = read_documents(Source(file, text))
     problems = [p for d in parsed for p in d.problems]
     if problems or len(parsed) != 1:
@@ -153,8 +148,6 @@ def parse_rule_file(text: str, file: str):
 
 def build_index(directory: Path) -> str:
     """The text of rules/index.json for the rule files in ``directory``."""
-    import json
-
     index = {}
     for path in sorted(directory.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")

@@ -11,21 +11,9 @@
     scheduler.py   the queue, scheduling cycles, kube-scheduler's messages, preemption
     analysis.py    rolling-update surge, high availability, node and zone failure, headroom, HPA
     report.py      the text and JSON reports of `kubelint schedule`
-    command.py     the `kubelint schedule` command and the --nodes options of `kubelint check`
 
-``simulate(resources, node_resources, ...)`` is the entry point; ``kubelint/checks/schedule.py``
-turns its result into findings for ``kubelint check --nodes``. The package imports numpy only
-when a dry-run actually runs.
+``scheduler.simulate(resources, node_resources, ...)`` is the entry point; ``kubelint/checks/schedule.py``
+turns its result into findings for ``kubelint check --nodes``, and ``kubelint/cli/schedule.py`` is the
+``kubelint schedule`` command. The NodePool kind is defined in ``kubelint/schema/nodepool.py``. Most
+modules here import numpy: callers import them only when a dry-run actually runs.
 """
-
-from __future__ import annotations
-
-__all__ = ["Simulation", "simulate"]
-
-
-def __getattr__(name: str):
-    if name in __all__:
-        from kubelint.schedule import scheduler
-
-        return getattr(scheduler, name)
-    raise AttributeError(name)

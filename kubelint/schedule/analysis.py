@@ -22,8 +22,8 @@ import numpy as np
 from kubelint.k8s import objects as k8s
 from kubelint.schedule import pods as pods_module
 from kubelint.schedule import selectors as sel
-from kubelint.schedule.inventory import ZONE_LABEL
 from kubelint.schedule.framework import passes
+from kubelint.schedule.inventory import ZONE_LABEL
 from kubelint.schedule.pods import Pod, Workload
 from kubelint.schedule.scheduler import Attempt, Simulation
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kubelint.load.reader import read_documents
+from kubelint.model import Source
 from kubelint.schedule import plugins as registry
 from kubelint.schedule.framework import Profile
 from kubelint.schedule.pods import DEFAULT_SCHEDULER
@@ -45,9 +47,6 @@ class SchedulerConfigError(ValueError):
 
 
 def read(path: str) -> dict:
-    from kubelint.load.reader import read_documents
-    from kubelint.model import Source
-
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

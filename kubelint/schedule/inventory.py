@@ -22,8 +22,8 @@ from kubelint.k8s import objects as k8s
 from kubelint.k8s import quantity
 from kubelint.load.sources import discover
 from kubelint.model import Problem, Resource
-from kubelint.schema.nodepool import NODEPOOL_GROUP
 from kubelint.schedule.selectors import Taint
+from kubelint.schema.nodepool import NODEPOOL_GROUP
 
 DEFAULT_MAX_PODS = 110
 

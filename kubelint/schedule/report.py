@@ -27,6 +27,9 @@ import io
 import json
 from typing import Any
 
+from rich.console import Console
+from rich.text import Text
+
 from kubelint._version import __version__
 from kubelint.k8s import quantity
 from kubelint.schedule import analysis
@@ -171,9 +174,6 @@ def _bar(fraction: float, width: int = 12) -> str:
 
 
 def render_text(report: dict, *, color: bool = False, width: int = 100, explain: bool = False) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
                       highlight=False, width=max(width, 60), soft_wrap=True)

@@ -7,6 +7,8 @@ official deprecation guide (scripts/build_schemas.py, HISTORICAL_REMOVALS).
 
 from __future__ import annotations
 
+import re
+
 from kubelint.model import Problem
 from kubelint.schema.bundle import Bundle, KindInfo, index
 
@@ -15,8 +17,6 @@ _STABILITY = {"alpha": 0, "beta": 1}
 
 def _version_rank(version: str) -> tuple[int, int, int]:
     """v1 > v1beta2 > v1beta1 > v1alpha1, and v2 > v1."""
-    import re
-
     match = re.fullmatch(r"v(\d+)(?:(alpha|beta)(\d+))?", version)
     if not match:
         return (0, 0, 0)

@@ -16,6 +16,8 @@ import os
 import re
 from typing import Any, Callable, Iterator
 
+import jsonschema_rs
+
 from kubelint.load.scalars import describe
 from kubelint.model import Path, Problem, format_path
 
@@ -48,8 +50,6 @@ class _FastEngine:
     name = "jsonschema-rs"
 
     def __init__(self) -> None:
-        import jsonschema_rs
-
         self._module = jsonschema_rs
         self._validators: dict[Any, Any] = {}
         self._registries: dict[str, Any] = {}
@@ -78,6 +78,7 @@ class _ReferenceEngine:
     name = "python-jsonschema"
 
     def __init__(self) -> None:
+        # Start-up: python-jsonschema costs about 0.1 s to import; only the differential tests use it.
         import jsonschema
 
         self._module = jsonschema
@@ -90,7 +91,7 @@ class _ReferenceEngine:
 
     def _registry(self, uri: str, defs: dict) -> Any:
         registry = self._registries.get(uri)
-        if registry is None:
+        if registry is None:  # start-up: with jsonschema, above
             from referencing import Registry, Resource
             from referencing.jsonschema import DRAFT202012
 

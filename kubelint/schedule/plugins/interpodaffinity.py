@@ -23,8 +23,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status, size
-from kubelint.schedule.framework import unresolvable, unschedulable
+from kubelint.schedule.framework import (
+    MAX_NODE_SCORE,
+    Cycle,
+    FilterPlugin,
+    ScorePlugin,
+    Status,
+    size,
+    unresolvable,
+    unschedulable,
+)
 from kubelint.schedule.pods import AffinityTerm
 
 NAME = "InterPodAffinity"

@@ -26,8 +26,15 @@ import math
 
 import numpy as np
 
-from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status
-from kubelint.schedule.framework import unresolvable, unschedulable
+from kubelint.schedule.framework import (
+    MAX_NODE_SCORE,
+    Cycle,
+    FilterPlugin,
+    ScorePlugin,
+    Status,
+    unresolvable,
+    unschedulable,
+)
 from kubelint.schedule.pods import is_native, is_scalar
 
 FIT = "NodeResourcesFit"

@@ -24,8 +24,16 @@ import math
 import numpy as np
 
 from kubelint.schedule import selectors as sel
-from kubelint.schedule.framework import MAX_NODE_SCORE, Cycle, FilterPlugin, ScorePlugin, Status, size
-from kubelint.schedule.framework import unresolvable, unschedulable
+from kubelint.schedule.framework import (
+    MAX_NODE_SCORE,
+    Cycle,
+    FilterPlugin,
+    ScorePlugin,
+    Status,
+    size,
+    unresolvable,
+    unschedulable,
+)
 from kubelint.schedule.plugins.nodeaffinity import required_mask
 from kubelint.schedule.pods import Pod, SpreadConstraint, spread_constraints
 from kubelint.schedule.selectors import first_untolerated
