@@ -23,14 +23,14 @@ __all__ = ["check", "Finding", "Options", "ResourceRef", "RunResult", "Severity"
 
 
 def __getattr__(name: str) -> Any:
-    # Start-up: the engine imports the YAML, schema and CEL libraries (about 60 ms), which
-    # `kubelint --version`, `kubelint rules` and the CLI's argument errors never need.
+    # Start-up: importing the package for its data types (kubelint.model, the CLI's modules) need
+    # not import the engine, with the YAML and schema libraries (about 60 ms), or the options.
     if name == "check":
-        from kubelint.engine.pipeline import check
+        from kubelint.engine.pipeline import check  # start-up: see above
 
         return check
     if name == "Options":
-        from kubelint.config.options import Options
+        from kubelint.config.options import Options  # start-up: see above
 
         return Options
     raise AttributeError(name)

@@ -32,8 +32,8 @@ def simulation(ctx):
     result = None
     if nodes:
         from kubelint.schedule import config as scheduler_config
-        from kubelint.schedule.scheduler import simulate
         from kubelint.schedule.inventory import inventory_resources
+        from kubelint.schedule.scheduler import simulate
 
         raw = None
         if ctx.options.scheduler_config:

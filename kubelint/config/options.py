@@ -6,12 +6,18 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kubelint.model import Severity
+
+if TYPE_CHECKING:
+    from kubelint.rules.registry import Rule
 
 
 @dataclass
 class Options:
+    """How to run: the configuration file's settings with the command line's on top (kubelint/cli/common.py)."""
+
     kube_version: str | None = None
     namespace: str = "default"
     crd_paths: list[str] = field(default_factory=list)
@@ -22,20 +28,20 @@ class Options:
     max_file_size: int = 64 * 1024 * 1024
     schema_engine: str | None = None
     #: rule parameters from the configuration, by rule id
-    rule_params: dict[str, dict] = field(default_factory=dict)
+    rule_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: objects that exist in the cluster although the input lacks them (patterns like Secret/*/tls-*)
     external: list[str] = field(default_factory=list)
     #: the folder exclude patterns are relative to (the configuration file's)
     root: Path = field(default_factory=Path.cwd)
     #: settings of later stages (scheduler inventory, baseline ...) from the configuration
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     #: node inventories for the scheduling dry-run (--nodes): files or folders
     nodes: list[str] = field(default_factory=list)
     #: a KubeSchedulerConfiguration file for the dry-run (--scheduler-config)
     scheduler_config: str | None = None
     #: Pod Security Standards for namespaces without labels: {"enforce"|"warn"|"audit": level,
-    #: "version": "latest"|"v1.NN"} (see kubelint/checks/pod_security.py)
-    pod_security: dict = field(default_factory=dict)
+    #: "version": "latest"|"v1.NN"} (see kubelint/k8s/podsecurity.py)
+    pod_security: dict[str, str] = field(default_factory=dict)
     #: a baseline file (kubelint/findings/baseline.py): the findings it records are not reported; it is never
     #: linted itself when a folder holding it is walked
     baseline: str | None = None
@@ -52,11 +58,11 @@ class Options:
     #: internal errors end the run even where they could be contained (see engine.run_rule)
     debug: bool = False
 
-    def rule_enabled(self, rule) -> bool:
-        if any(_matches(rule.id, pattern) for pattern in self.ignore):
+    def rule_enabled(self, rule: Rule) -> bool:
+        if any(matches_rule(rule.id, pattern) for pattern in self.ignore):
             return False
         if self.select:
-            return any(_matches(rule.id, pattern) for pattern in self.select)
+            return any(matches_rule(rule.id, pattern) for pattern in self.select)
         return rule.enabled
 
     def excluded(self, path: str, named: str | None = None) -> bool:
@@ -89,7 +95,8 @@ def _glob(path: str, pattern: str) -> bool:
     return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, folder + "/*")
 
 
-def _matches(rule_id: str, pattern: str) -> bool:
+def matches_rule(rule_id: str, pattern: str) -> bool:
+    """Whether a rule id matches a --select/--ignore pattern: an id, a prefix (``pss``), a glob, or all."""
     if pattern in ("all", "ALL", "*"):
         return True
     return rule_id == pattern or rule_id.startswith(pattern.rstrip("-") + "-") or fnmatch.fnmatch(rule_id, pattern)

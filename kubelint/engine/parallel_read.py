@@ -31,11 +31,13 @@ import os
 import signal
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator, Protocol
 
+from kubelint.config.options import Options
 from kubelint.load import resources as resource_loader
 from kubelint.load.exact import Ambiguous, LoadProblem
 from kubelint.load.reader import (
+    Chunk,
     ParsedDocument,
     is_json_stream,
     new_document,
@@ -44,7 +46,8 @@ from kubelint.load.reader import (
     split_documents,
 )
 from kubelint.load.sources import InputProblem, read_source
-from kubelint.model import Problem, Source
+from kubelint.model import Problem, Resource, Source
+from kubelint.schema.bundle import Bundle
 
 #: "auto" reads in parallel from this much input on (the 10,000-document benchmark is 5.6 MB;
 #: below about 1 MB starting the workers costs more than they save, see bench/run.py --jobs)
@@ -98,16 +101,45 @@ def processes_for(jobs: int | str) -> int:
 #   ("slice", source number, start, stop)  documents [start, stop) of a large YAML source
 
 
+class Progress(Protocol):
+    """A progress display (kubelint/cli/progress.py): told the bytes to read, then how far reading got."""
+
+    def start(self, total: int, description: str) -> None: ...
+
+    def advance(self, amount: int) -> None: ...
+
+    def phase(self, description: str) -> None: ...
+
+
+class Runner(Protocol):
+    """What reading hands its results to: the engine's run (kubelint/engine/pipeline.py)."""
+
+    options: Options
+    bundle: Bundle
+
+    def add_input_problem(self, problem: InputProblem) -> None: ...
+
+    def read(self, source: Source, parsed: list[ParsedDocument] | None = None) -> None: ...
+
+    def validate_resource(self, resource: Resource) -> Iterator[Problem]: ...
+
+
+#: a task's unit of work: ("path", file) | ("source", number) | ("slice", number, start, stop)
+Item = tuple[Any, ...]
+#: what a task sends back for each item: in-process objects, or compact records to pickle
+ItemResult = Any
+
+
 @dataclass
 class _State:
     """What the workers inherit: everything but the task numbers they are sent."""
 
-    runner: Any
+    runner: Runner
     max_bytes: int
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Source | None] = field(default_factory=list)
     source_problems: dict[int, list[InputProblem]] = field(default_factory=dict)
-    chunks: dict[int, list] = field(default_factory=dict)
-    tasks: list[list[tuple]] = field(default_factory=list)
+    chunks: dict[int, list[Chunk]] = field(default_factory=dict)
+    tasks: list[list[Item]] = field(default_factory=list)
     task_bytes: list[int] = field(default_factory=list)
     next_task: Any = None  # shared counters (multiprocessing.Value) of a parallel run
     done_bytes: Any = None
@@ -116,7 +148,8 @@ class _State:
 _STATE: _State | None = None
 
 
-def read_all(runner, sources: list[Source], files: list[str], jobs: int | str, progress=None) -> list[Source]:
+def read_all(runner: Runner, sources: list[Source], files: list[str], jobs: int | str,
+             progress: Progress | None = None) -> list[Source]:
     """Read ``sources`` (already read) and ``files`` into ``runner`` as a serial run would.
 
     Returns the sources read, in input order (files that could not be read are left out,
@@ -142,7 +175,7 @@ def read_all(runner, sources: list[Source], files: list[str], jobs: int | str, p
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Parsed YAML has no reference cycles, so while it is read the cycle collector only walks
     the growing heap again and again (and, in forked workers, would touch every page they share
     with the parent). It is paused while reading, and objects from before are frozen."""
@@ -166,7 +199,7 @@ def _size(file: str) -> int:
         return 0  # the worker that reads it reports why
 
 
-def _read_serially(runner, sources: list[Source], files: list[str]) -> list[Source]:
+def _read_serially(runner: Runner, sources: list[Source], files: list[str]) -> list[Source]:
     sources = list(sources)
     for file in files:
         source, problems = read_source(file, runner.options.max_file_size)
@@ -179,10 +212,11 @@ def _read_serially(runner, sources: list[Source], files: list[str]) -> list[Sour
     return sources
 
 
-def _plan(runner, sources: list[Source], files: list[str], sizes: list[int], total: int, jobs: int) -> _State:
+def _plan(runner: Runner, sources: list[Source], files: list[str], sizes: list[int], total: int,
+          jobs: int) -> _State:
     state = _State(runner, runner.options.max_file_size)
     target = min(max(total // (jobs * TASKS_PER_JOB), MIN_TASK_BYTES), MAX_TASK_BYTES)
-    items: list[tuple[tuple, int]] = []  # (item, bytes)
+    items: list[tuple[Item, int]] = []  # (item, bytes)
 
     def add_source(source: Source | None, problems: list[InputProblem]) -> None:
         number = len(state.sources)
@@ -215,7 +249,7 @@ def _plan(runner, sources: list[Source], files: list[str], sizes: list[int], tot
         else:
             items.append((("path", file), size))
 
-    task: list[tuple] = []
+    task: list[Item] = []
     task_size = 0
     for item, size in items:
         if task and task_size + size > target:
@@ -233,7 +267,7 @@ def _plan(runner, sources: list[Source], files: list[str], sizes: list[int], tot
 # --- the work -------------------------------------------------------------------------------
 
 
-def _run(state: _State, jobs: int, progress) -> list[tuple[bool, list]]:
+def _run(state: _State, jobs: int, progress: Progress | None) -> list[tuple[bool, list[ItemResult]]]:
     """Every task's result, by task number (and whether this process read it).
 
     The workers and this process take the next task from one shared counter, so they finish
@@ -243,7 +277,7 @@ def _run(state: _State, jobs: int, progress) -> list[tuple[bool, list]]:
     """
     global _STATE
     count = len(state.tasks)
-    results: list = [None] * count
+    results: list[Any] = [None] * count
     workers = min(jobs - 1, count - 1)
     if workers <= 0:
         for number in range(count):
@@ -264,9 +298,9 @@ def _run(state: _State, jobs: int, progress) -> list[tuple[bool, list]]:
     try:
         futures = [pool.submit(_work) for _ in range(workers)]
         reported = 0
-        while (number := _next_task(state)) is not None:
-            results[number] = (True, _run_task(number, state, local=True))
-            reported = _advance(progress, state.task_bytes[number], state, reported)
+        while (task := _next_task(state)) is not None:
+            results[task] = (True, _run_task(task, state, local=True))
+            reported = _advance(progress, state.task_bytes[task], state, reported)
         pending = set(futures)
         while pending:
             _, pending = concurrent.futures.wait(pending, timeout=0.1)
@@ -287,7 +321,7 @@ def _run(state: _State, jobs: int, progress) -> list[tuple[bool, list]]:
 
 def _next_task(state: _State) -> int | None:
     with state.next_task.get_lock():
-        number = state.next_task.value
+        number: int = state.next_task.value
         if number >= len(state.tasks):
             return None
         state.next_task.value = number + 1
@@ -296,9 +330,10 @@ def _next_task(state: _State) -> int | None:
 
 def _work() -> list[tuple[int, bytes]]:
     """A worker: tasks from the shared counter until there are none, each result pickled at once."""
-    import pickle  # already imported by _run(), in the parent
+    import pickle  # start-up: imported by _run() in the parent already; serial runs never import it
 
     state = _STATE
+    assert state is not None, "a worker inherits the state of the run"
     out = []
     while (number := _next_task(state)) is not None:
         out.append((number, pickle.dumps(_run_task(number, state), protocol=pickle.HIGHEST_PROTOCOL)))
@@ -307,11 +342,11 @@ def _work() -> list[tuple[int, bytes]]:
     return out
 
 
-def _advance(progress, amount: int, state: _State | None = None, reported: int = 0) -> int:
+def _advance(progress: Progress | None, amount: int, state: _State | None = None, reported: int = 0) -> int:
     """Tell the progress bar about ``amount`` bytes read here and what the workers read since."""
     if progress is None:
         return reported
-    done = state.done_bytes.value if state is not None else reported
+    done: int = state.done_bytes.value if state is not None else reported
     if amount or done > reported:
         progress.advance(amount + done - reported)
     return done
@@ -321,11 +356,11 @@ def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
-def _run_task(number: int, state: _State, local: bool = False) -> list:
+def _run_task(number: int, state: _State, local: bool = False) -> list[ItemResult]:
     """Read and validate one task. In a worker (``local`` false) the results are compact
     records to pickle; in the main process, the ParsedDocuments themselves."""
     runner = state.runner
-    out = []
+    out: list[ItemResult] = []
     for item in state.tasks[number]:
         if item[0] == "path":
             source, problems = read_source(item[1], state.max_bytes)
@@ -341,23 +376,25 @@ def _run_task(number: int, state: _State, local: bool = False) -> list:
         else:
             _, source_number, start, stop = item
             chunks = state.chunks[source_number][start:stop]
-            out.append(_read_and_validate(runner, read_chunks(state.sources[source_number], chunks, start), local))
+            sliced = state.sources[source_number]
+            assert sliced is not None, "only sources that were read are sliced"
+            out.append(_read_and_validate(runner, read_chunks(sliced, chunks, start), local))
     return out
 
 
-def _read_and_validate(runner, parsed: list[ParsedDocument], local: bool) -> list:
+def _read_and_validate(runner: Runner, parsed: list[ParsedDocument], local: bool) -> list[Any]:
     """The documents with the schema problems of their built-in kinds (as compact records to send)."""
-    records = []
+    records: list[Any] = []
     for item in parsed:
         document = item.document
-        validated = []
+        validated: list[Any] = []
         for resource in resource_loader.extract(document)[0]:
             if runner.bundle.kind(resource.api_version, resource.kind) is None:
                 validated.append(None)  # a custom resource: its CRD may be anywhere in the input
             elif local:
-                validated.append(list(runner._validate(resource)))
+                validated.append(list(runner.validate_resource(resource)))
             else:
-                validated.append([_fields(problem) for problem in runner._validate(resource)])
+                validated.append([_fields(problem) for problem in runner.validate_resource(resource)])
         if local:
             item.validated = validated
             records.append(item)
@@ -368,7 +405,7 @@ def _read_and_validate(runner, parsed: list[ParsedDocument], local: bool) -> lis
     return records
 
 
-def _fields(value) -> tuple:
+def _fields(value: Any) -> tuple[Any, ...]:
     # Frozen dataclasses with slots cannot be unpickled on Python 3.10: send their fields.
     return tuple(getattr(value, name) for name in value.__slots__)
 
@@ -376,7 +413,7 @@ def _fields(value) -> tuple:
 # --- taking the results in --------------------------------------------------------------------
 
 
-def _take_in(state: _State, results: list[tuple[bool, list]]) -> list[Source]:
+def _take_in(state: _State, results: list[tuple[bool, list[ItemResult]]]) -> list[Source]:
     runner = state.runner
     out: list[Source] = []
     started: set[int] = set()
@@ -406,7 +443,7 @@ def _take_in(state: _State, results: list[tuple[bool, list]]) -> list[Source]:
     return out
 
 
-def _documents(source: Source, records: list[tuple]) -> list[ParsedDocument]:
+def _documents(source: Source, records: list[tuple[Any, ...]]) -> list[ParsedDocument]:
     out = []
     for index, start_line, text, data, exact, problems, ambiguous, has_nulls, validated in records:
         document = new_document(source, index, start_line, text, data, exact)

@@ -15,11 +15,16 @@ Standards' rules share their evaluation of each pod). Units are handed out large
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Iterator
 
+from kubelint.checks import Context
 from kubelint.crossref.graph import graph
 from kubelint.engine.parallel_read import processes_for
-from kubelint.engine.runner import run_rule
+from kubelint.engine.runner import RuleTask, run_rule
+from kubelint.model import Problem, Resource
+
+#: a finding of a rule before it is located: the resource, the problem, the rule id
+Found = tuple[Resource, Problem, str]
 
 #: parallel rules pay off from about this many resources (forking and indexing twice cost more below)
 MIN_RESOURCES = 2000
@@ -32,7 +37,7 @@ def jobs_for(jobs: int | str, resources: int, tasks: int) -> int:
     return min(processes_for(jobs), tasks)
 
 
-def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tuple]]:
+def run(tasks: list[RuleTask], context: Context, resources: list[Resource], jobs: int) -> list[list[Found]]:
     """Each task's findings, as ``run_rule`` yields them, in task order."""
     # Start-up: multiprocessing costs about 15 ms to import; serial runs never need it.
     import multiprocessing
@@ -49,7 +54,7 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
         send.close()
         pipes.append(receive)
         workers.append(worker)
-    results: dict[int, list[tuple]] = {}
+    results: dict[int, list[Found]] = {}
     for index in _take(counter, units):
         results[index] = list(run_rule(tasks[index], context))
     for receive, worker in zip(pipes, workers):
@@ -66,7 +71,7 @@ def run(tasks: list, context: Any, resources: list, jobs: int) -> list[list[tupl
     return [results[index] for index in range(len(tasks))]
 
 
-def work_units(tasks: list) -> list[list[int]]:
+def work_units(tasks: list[RuleTask]) -> list[list[int]]:
     """The task numbers, grouped into units that share an index, largest unit first."""
     units: dict[str, list[int]] = {}
     for index, task in enumerate(tasks):
@@ -76,20 +81,21 @@ def work_units(tasks: list) -> list[list[int]]:
     return sorted(units.values(), key=len, reverse=True)
 
 
-def _take(counter, units: list[list[int]]):
+def _take(counter: Any, units: list[list[int]]) -> Iterator[int]:
     """The task numbers of the units this process takes from the shared counter."""
     while True:
         with counter.get_lock():
-            unit = counter.value
+            unit: int = counter.value
             counter.value += 1
         if unit >= len(units):
             return
         yield from units[unit]
 
 
-def _work(tasks, units, context, counter, number_of, send) -> None:
+def _work(tasks: list[RuleTask], units: list[list[int]], context: Context, counter: Any, number_of: dict[int, int],
+          send: Any) -> None:
     try:
-        done = {}
+        done: dict[int, list[tuple[int | Resource, Problem, str]]] = {}
         for index in _take(counter, units):
             # a resource of the run travels as its number; one a template made up, as itself
             done[index] = [(number_of.get(id(resource), resource), problem, rule_id)

@@ -8,12 +8,12 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from kubelint.checks import Context
 from kubelint.config.options import Options
 from kubelint.engine import parallel_rules
-from kubelint.engine.parallel_read import read_all
+from kubelint.engine.parallel_read import Progress, read_all
 from kubelint.engine.runner import rule_tasks, run_rule
 from kubelint.findings import suppress
 from kubelint.findings.printable import printable_finding
@@ -21,22 +21,26 @@ from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
-from kubelint.load.sources import discover, discover_more, read_source
+from kubelint.load.sources import InputProblem, discover, discover_more, read_source
 from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
+from kubelint.model import Path as ModelPath
 from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
-from kubelint.schema.bundle import load_bundle, normalise_version
+from kubelint.schema.bundle import Bundle, load_bundle, normalise_version
 from kubelint.schema.crd import CRDRegistry
 from kubelint.schema.nodepool import nodepool_crd
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
 
+if TYPE_CHECKING:
+    from kubelint.findings.baseline import Baseline
+
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
-          options: Options | None = None, progress=None) -> RunResult:
+          options: Options | None = None, progress: Progress | None = None) -> RunResult:
     """Lint files and folders (``-`` is stdin), or a YAML ``text``; return the findings.
 
     ``options.jobs`` reads and validates in parallel processes (kubelint/engine/parallel_read.py);
-    ``progress`` (a kubelint.cli.progress.Progress) is told how far reading has got.
+    ``progress`` (kubelint/cli/progress.py's TerminalProgress, say) is told how far reading has got.
 
     >>> from kubelint import check
     >>> result = check(text="apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\n")
@@ -72,7 +76,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
 
 
 @contextmanager
-def _frozen_heap():
+def _frozen_heap() -> Iterator[None]:
     """Keep the cyclic garbage collector from rescanning the parsed documents (gc.freeze).
 
     They live until the run ends, and on a big bundle every full collection walks their millions
@@ -87,7 +91,9 @@ def _frozen_heap():
 
 
 class _Run:
-    def __init__(self, options: Options, bundle, rules: dict[str, Rule]):
+    """One run's state: what was read, the resources, and the problems found on the way to findings."""
+
+    def __init__(self, options: Options, bundle: Bundle, rules: dict[str, Rule]):
         self.options = options
         self.bundle = bundle
         self.rules = rules
@@ -103,14 +109,14 @@ class _Run:
         self.document_count = 0
         self.sources: dict[str, Source] = {}
         self.lifecycle: dict[tuple[str, str], Problem | None] = {}
-        self.baseline = None  # a kubelint.findings.baseline.Baseline
+        self.baseline: Baseline | None = None
         self.suppressed = 0
         self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
         self.schema_invalid: set[int] = set()  # by id(resource): a value of the wrong type
 
     # --- reading ---------------------------------------------------------------------------
 
-    def add_input_problem(self, problem) -> None:
+    def add_input_problem(self, problem: InputProblem) -> None:
         self._emit(Finding(problem.rule, self.rules[problem.rule].severity, problem.message, problem.file,
                            problem.line, problem.column, hint=problem.hint))
 
@@ -131,9 +137,9 @@ class _Run:
                 self._emit(Finding(problem.rule, severity, problem.message,
                                    source.name, problem.line, problem.column, path=format_path(problem.path),
                                    hint=problem.hint))
-            found, problems = resource_loader.extract(document.document)
-            for problem in problems:
-                self.pending.append((document.document, None, problem, "manifest-invalid"))
+            found, invalid = resource_loader.extract(document.document)
+            for manifest_problem in invalid:
+                self.pending.append((document.document, None, manifest_problem, "manifest-invalid"))
             for resource in found:
                 self.resources.append(resource)
                 if _is_crd(resource):
@@ -160,7 +166,7 @@ class _Run:
         for resource in self.resources:
             self._set_namespace(resource)
             validated = self.validated.pop(id(resource), None)
-            for problem in self._validate(resource) if validated is None else validated:
+            for problem in self.validate_resource(resource) if validated is None else validated:
                 if problem.rule in (None, "schema-type"):
                     self.schema_invalid.add(id(resource))
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
@@ -171,7 +177,7 @@ class _Run:
         namespaced = info.namespaced if info else (custom.namespaced if custom else True)
         resource.namespace = (resource.namespace or self.options.namespace) if namespaced else None
 
-    def _validate(self, resource: Resource) -> Iterator[Problem]:
+    def validate_resource(self, resource: Resource) -> Iterator[Problem]:
         kind_key = (resource.api_version, resource.kind)
         if kind_key not in self.lifecycle:
             self.lifecycle[kind_key] = lifecycle.check(self.bundle, resource.api_version, resource.kind)
@@ -280,7 +286,7 @@ class _Run:
         out.sort(key=Finding.sort_key)
         return out
 
-    def _snippet(self, lines, finding: Finding) -> str | None:
+    def _snippet(self, lines: _SourceLines, finding: Finding) -> str | None:
         line = lines.get(finding.file, finding.line)
         if line is not None and (finding.rule == "yaml-encoding" or (finding.file, finding.line) in self.unreadable):
             return mask_values(line)  # which values are secret is unknown in a document that cannot be read
@@ -318,19 +324,22 @@ class _Run:
                                         "unambiguously"))
 
 
-def _excluding_baseline(options: Options):
+def _excluding_baseline(options: Options) -> Callable[[str, str | None], bool]:
     """options.excluded, and the baseline file, which is JSON but no manifest."""
     if not options.baseline:
         return options.excluded
     baseline = os.path.abspath(options.baseline)
-    return lambda path, named=None: os.path.abspath(path) == baseline or options.excluded(path, named)
+
+    def excluded(path: str, named: str | None = None) -> bool:
+        return os.path.abspath(path) == baseline or options.excluded(path, named)
+    return excluded
 
 
 def _is_crd(resource: Resource) -> bool:
     return resource.kind == "CustomResourceDefinition" and resource.group == "apiextensions.k8s.io"
 
 
-def _secret_paths(resource: Resource):
+def _secret_paths(resource: Resource) -> Callable[[ModelPath], bool]:
     if resource.kind == "Secret" and resource.group == "":
         return lambda path: bool(path) and path[0] in ("data", "stringData")
     return lambda path: False

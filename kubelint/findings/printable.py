@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kubelint.model import Finding
+
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
                      "\ufff9-\ufffb\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
@@ -36,7 +38,7 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-def printable_finding(finding):
+def printable_finding(finding: Finding) -> Finding:
     """A Finding whose every text field is ``printable`` (after secrets are masked)."""
     changes = {}
     for name in ("message", "hint", "snippet", "file", "path"):

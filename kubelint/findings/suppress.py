@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from kubelint.config.options import _matches
+from kubelint.config.options import matches_rule
 from kubelint.k8s import objects as k8s
 from kubelint.model import Finding, Resource, ResourceRef, Source
 
@@ -207,7 +207,7 @@ def report_unused(options, rules: dict) -> bool:
 
 
 def _ignored(rule_id: str, pattern: str) -> bool:
-    return _matches(rule_id, pattern)
+    return matches_rule(rule_id, pattern)
 
 
 def _finding(rule_id: str, rules: dict, options, suppression: Suppression, message: str, hint: str) -> Finding:
@@ -227,7 +227,7 @@ def _invalid(index: Index, rules: dict, options) -> list[Finding]:
                                 'list rule ids or prefixes, e.g. "pss-host-path, image-tag"'))
         unknown = [p for p in suppression.patterns if not known_pattern(p, rules)]
         for pattern in unknown:
-            close = difflib.get_close_matches(pattern, list(rules), n=1)
+            close = difflib.get_closematches_rule(pattern, list(rules), n=1)
             hint = f"did you mean {close[0]}?" if close else "`kubelint rules --all` lists the rule ids"
             out.append(_finding("suppression-invalid", rules, options, suppression,
                                 f'{suppression.describe()} names "{pattern}", which is not a rule or prefix of '

@@ -70,7 +70,7 @@ class Resource:
 
     document: Document
     path: Path
-    data: dict
+    data: dict[str, Any]
     api_version: str
     kind: str
     name: str | None
@@ -79,7 +79,7 @@ class Resource:
     group: str = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)
     #: per-resource memo of kubelint.k8s.objects helpers (the pod spec ...), shared by all rules of a run
-    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.group, _, self.version = self.api_version.rpartition("/")

@@ -65,7 +65,7 @@ class Finding:
     #: the source line (secrets masked), for reporters that show code; not part of the JSON
     snippet: str | None = field(default=None, compare=False)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.message)
 
     def to_dict(self) -> dict[str, Any]:

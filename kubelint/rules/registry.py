@@ -129,15 +129,16 @@ def checksum(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def _read_index(directory: Path) -> dict:
+def _read_index(directory: Path) -> dict[str, Any]:
     try:
         with open(directory / INDEX_NAME, encoding="utf-8") as handle:
-            return json.load(handle)
+            index: dict[str, Any] = json.load(handle)
+            return index
     except (OSError, ValueError):
         return {}
 
 
-def parse_rule_file(text: str, file: str):
+def parse_rule_file(text: str, file: str) -> Any:
     """A rule file's data, read with kubelint's own YAML reader."""
     parsed, _ = read_documents(Source(file, text))
     problems = [p for d in parsed for p in d.problems]
