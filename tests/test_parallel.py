@@ -294,9 +294,7 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="parallel runs need fork")
 def test_a_bug_in_a_rule_run_by_a_worker_is_an_error_of_the_run(monkeypatch):
-    from kubelint.engine import pipeline as engine
-
-    parent, original = os.getpid(), engine.run_rule
+    parent, original = os.getpid(), parallel_checks.run_rule
 
     def broken(task, context):
         if os.getpid() != parent:
@@ -304,7 +302,7 @@ def test_a_bug_in_a_rule_run_by_a_worker_is_an_error_of_the_run(monkeypatch):
         return original(task, context)
 
     monkeypatch.setattr(parallel_checks, "MIN_RESOURCES", 1)
-    monkeypatch.setattr(engine, "run_rule", broken)
+    monkeypatch.setattr(parallel_checks, "run_rule", broken)
     with pytest.raises(RuntimeError, match="rule failed in a worker"):
         check([str(EXAMPLES / "app")], options=Options(jobs=2))
 
