@@ -16,7 +16,10 @@ import os
 import re
 from typing import Any, Callable, Iterator
 
-import jsonschema_rs
+try:
+    import jsonschema_rs
+except ImportError:  # no wheel for this platform: the reference engine still works (see engine())
+    jsonschema_rs = None
 
 from kubelint.load.scalars import describe
 from kubelint.model import Path, Problem, format_path
@@ -50,6 +53,8 @@ class _FastEngine:
     name = "jsonschema-rs"
 
     def __init__(self) -> None:
+        if jsonschema_rs is None:
+            raise ImportError("jsonschema-rs is not installed")
         self._module = jsonschema_rs
         self._validators: dict[Any, Any] = {}
         self._registries: dict[str, Any] = {}
