@@ -32,14 +32,20 @@ from kubelint.schema.crd import CRDRegistry
 
 @dataclass
 class Context:
-    """What checks may read: every resource of the run, the schemas, the options, and a cache in
-    which the indexes that several rules share (the reference graph, say) are built once."""
+    """What checks may read: every object of the bundle being checked (the whole run, unless the
+    project has several bundles), the schemas, the options, and a cache in which the indexes that
+    several rules share (the reference graph, say) are built once."""
 
     resources: list[Resource]
     bundle: Bundle
     crds: CRDRegistry
     options: Options
     cache: dict[str, Any] = field(default_factory=dict)
+    #: kustomize patches of the run's objects: partial objects whose references count, nothing else
+    partial: list[Resource] = field(default_factory=list)
+    #: where an object that this run's resources lack is defined elsewhere in the project, and why
+    #: it was not seen (another bundle), for hints: (group, kind, namespace, name) -> a sentence
+    elsewhere: Callable[[str, str, str | None, str], str | None] | None = None
 
 
 ResourceCheck = Callable[[Resource, Rule, Context], Iterable[Problem]]

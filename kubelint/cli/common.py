@@ -132,12 +132,16 @@ def options_from_args(args: argparse.Namespace) -> Options:
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
-                   external=list(config.external) + external, root=config.root, extra=dict(config.extra),
+                   external=list(config.external) + external, root=config.root, config_path=config.path,
+                   extra=dict(config.extra),
                    pod_security=pod_security, baseline=getattr(args, "baseline", None) or config.baseline,
                    report_unused_suppressions=(getattr(args, "report_unused_suppressions", False)
                                                or config.report_unused_suppressions),
                    jobs=getattr(args, "jobs", 1), force_exclude=getattr(args, "force_exclude", False),
-                   debug=getattr(args, "debug", False))
+                   debug=getattr(args, "debug", False),
+                   project_context=not getattr(args, "no_context", False),
+                   context_paths=list(getattr(args, "context", None) or []) or list(config.context),
+                   bundles=list(config.bundles), cache=config.cache and not getattr(args, "no_cache", False))
 
 
 def write_output(text: str, output: str | None) -> None:

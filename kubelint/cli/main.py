@@ -97,6 +97,13 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--force-exclude", action="store_true",
                          help="apply the configuration's exclude to files named on the command line too "
                               "(the pre-commit hook passes this)")
+    command.add_argument("--context", action="append", default=[], metavar="PATH",
+                         help="files or folders that references resolve against, besides the named files "
+                              "(default: the whole project when files are named; may repeat)")
+    command.add_argument("--no-context", action="store_true",
+                         help="resolve references against the named files only, not the rest of the project")
+    command.add_argument("--no-cache", action="store_true",
+                         help="do not read or write .kubelint_cache/ (the parse of the project's files)")
     command.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N",
                          help="processes that read and validate: a number, or auto (the default: one per "
                               "CPU for inputs of 2 MB or more, else 1)")

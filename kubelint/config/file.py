@@ -41,6 +41,9 @@ class Config:
     pod_security: dict[str, str] = field(default_factory=dict)
     baseline: str | None = None
     report_unused_suppressions: bool = False
+    context: list[str] = field(default_factory=list)
+    bundles: list[str] = field(default_factory=list)
+    cache: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -63,6 +66,11 @@ KEYS: dict[str, str] = {
                     "restricted), or a mapping of enforce, warn, audit (levels) and version",
     "baseline": "a baseline file written by --write-baseline, relative to the configuration file",
     "report-unused-suppressions": "true or false: report suppressions that silence nothing",
+    "context": "a list of files or folders, relative to the configuration file, that references resolve "
+               "against when files are named (default: the whole project)",
+    "bundles": "a list of folder globs, relative to the configuration file, each one deployment unit "
+               "(like envs/*): references and duplicates are checked within one, never across two",
+    "cache": "true or false: keep the parse of the project's files in .kubelint_cache/ (default true)",
 }
 #: keys that later parts of kubelint read from ``Config.extra`` (scheduler, baseline ...)
 EXTRA_KEYS: dict[str, str] = {
@@ -208,6 +216,14 @@ def parse_config(raw: dict, path: Path) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: report-unused-suppressions must be true or false")
             config.report_unused_suppressions = value
+        elif key == "context":
+            config.context = [str(path.parent / p) for p in _list(path, key, value)]
+        elif key == "bundles":
+            config.bundles = _list(path, key, value)
+        elif key == "cache":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: cache must be true or false")
+            config.cache = value
     return config
 
 

@@ -33,6 +33,8 @@ class Options:
     external: list[str] = field(default_factory=list)
     #: the folder exclude patterns are relative to (the configuration file's)
     root: Path = field(default_factory=Path.cwd)
+    #: the configuration file the options come from, if any (its folder is the project's root)
+    config_path: Path | None = None
     #: settings of later stages (scheduler inventory, baseline ...) from the configuration
     extra: dict[str, Any] = field(default_factory=dict)
     #: node inventories for the scheduling dry-run (--nodes): files or folders
@@ -57,6 +59,15 @@ class Options:
     force_exclude: bool = False
     #: internal errors end the run even where they could be contained (see engine.run_rule)
     debug: bool = False
+    #: resolve references against the whole project (kubelint/project/layout.py) when files are named,
+    #: reporting on the named files only; the command line turns it on (--no-context: off)
+    project_context: bool = False
+    #: paths read for references only (--context, the configuration's ``context:``): instead of the project
+    context_paths: list[str] = field(default_factory=list)
+    #: folders, as globs relative to ``root``, each a deployment unit of its own (kubelint/project/bundles.py)
+    bundles: list[str] = field(default_factory=list)
+    #: keep the parse of context files in .kubelint_cache/ at the project root (kubelint/project/cache.py)
+    cache: bool = True
 
     def rule_enabled(self, rule: Rule) -> bool:
         if any(matches_rule(rule.id, pattern) for pattern in self.ignore):

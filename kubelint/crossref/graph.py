@@ -62,7 +62,8 @@ def graph(ctx) -> "Graph":
     """The run's graph, built on first use and shared by every rule of the run."""
     cached = ctx.cache.get(CACHE_KEY)
     if cached is None:
-        cached = ctx.cache[CACHE_KEY] = Graph(ctx.resources, ctx.options, ctx.bundle, ctx.crds)
+        cached = ctx.cache[CACHE_KEY] = Graph(ctx.resources, ctx.options, ctx.bundle, ctx.crds,
+                                              partial=ctx.partial, elsewhere=ctx.elsewhere)
     return cached
 
 
@@ -97,8 +98,13 @@ class Known:
 
 
 class Graph:
-    def __init__(self, resources: list[Resource], options: Any = None, bundle: Any = None, crds: Any = None):
+    def __init__(self, resources: list[Resource], options: Any = None, bundle: Any = None, crds: Any = None,
+                 partial: list[Resource] | None = None, elsewhere: Any = None):
         self.resources = resources
+        #: kustomize patches: their references count, but they define no object
+        self.partial = partial or []
+        #: (group, kind, namespace, name) -> where the project defines it out of this run's sight
+        self.elsewhere = elsewhere
         self.options = options
         self.bundle = bundle
         self.crds = crds
@@ -434,8 +440,12 @@ class Graph:
         if ref.namespace and elsewhere:
             message += (f' (a {ref.kind} "{ref.name}" exists in namespace "{elsewhere[0]}", but references do not '
                         "cross namespaces)")
-        hint = (f"define the {ref.kind} in the input, or, if it is created outside these manifests, declare it "
-                f"in .kubelint.yaml: external: [\"{declaration(ref.kind, ref.namespace, ref.name)}\"]")
+        seen_elsewhere = self.elsewhere(ref.group, ref.kind, ref.namespace, ref.name) if self.elsewhere else None
+        if seen_elsewhere:
+            hint = seen_elsewhere
+        else:
+            hint = (f"define the {ref.kind} in the input, or, if it is created outside these manifests, declare "
+                    f"it in .kubelint.yaml: external: [\"{declaration(ref.kind, ref.namespace, ref.name)}\"]")
         return Problem(ref.path, message, severity=ref.severity, hint=hint)
 
     def missing_key(self, ref: Reference, known: Known) -> Problem | None:

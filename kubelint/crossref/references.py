@@ -45,6 +45,7 @@ class ObjectIndex(Protocol):
     """What extracting references needs from the run's index (kubelint/crossref/graph.py)."""
 
     namespaces_used: set[str]
+    partial: list[Resource]
 
     @property
     def template_of(self) -> dict[int, Any]: ...
@@ -62,7 +63,8 @@ SECRET_VOLUME_REFS = {"csi": ("nodePublishSecretRef", "name"), "cephfs": ("secre
 
 
 def extract_all(graph: ObjectIndex) -> list[Reference]:
-    """Every reference of the input: pod specs first, then the other kinds that name objects."""
+    """Every reference of the input: pod specs first, then the other kinds that name objects, then
+    those of the kustomize patches (partial objects, which refer to objects as the patched one does)."""
     out: list[Reference] = []
     for template in graph.template_of.values():
         resource = template.owner
@@ -70,6 +72,13 @@ def extract_all(graph: ObjectIndex) -> list[Reference]:
         out.extend(pod_references(resource, template.spec_path, template.spec, claims))
     for (group, kind), handler in HANDLERS.items():
         for resource in graph.of_kind(group, kind):
+            out.extend(handler(resource, graph))
+    for resource in graph.partial:
+        found = k8s.pod_spec(resource)
+        if found is not None:
+            out.extend(pod_references(resource, found[0], found[1], frozenset()))
+        handler = HANDLERS.get((canonical_group(resource.group, resource.kind), resource.kind))
+        if handler is not None:
             out.extend(handler(resource, graph))
     return out
 

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from kubelint.checks import Context
 from kubelint.config.options import Options
 from kubelint.engine import parallel_rules
+from kubelint.engine.bundles import Elsewhere, bundle_views
 from kubelint.engine.parallel_read import Progress, read_all
 from kubelint.engine.runner import rule_tasks, run_rule
+from kubelint.engine.scope import Scope, plan, remember
 from kubelint.findings import suppress
 from kubelint.findings.printable import printable_finding
 from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
@@ -24,6 +26,10 @@ from kubelint.load.scalars import describe
 from kubelint.load.sources import InputProblem, discover, discover_more, read_source
 from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
 from kubelint.model import Path as ModelPath
+from kubelint.project import kustomize
+from kubelint.project.build import KUSTOMIZATION, PATCH, PLUGIN, Project
+from kubelint.project.bundles import key
+from kubelint.project.patches import PATCH_INVALID, json_patch_problems
 from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import Bundle, load_bundle, normalise_version
@@ -64,14 +70,26 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
         files = [file for file in files if file == "-" or not options.excluded(file)]
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
         files += discover_more(options.nodes, files)
-    sources = read_all(runner, sources, files, options.jobs, progress)  # in parallel with options.jobs
+    runner.scope = scope = plan(files, options)
+    for problem in scope.problems:
+        runner.add_input_problem(problem)
+    for source, parsed in scope.early:
+        runner.read(source, parsed)
+    sources = read_all(runner, sources + scope.unparsed, scope.files, options.jobs, progress)  # in parallel
+    for source in scope.unparsed:
+        remember(scope, source, runner.parsed_of.pop(source.name, []))
+    if scope.cache is not None:
+        scope.cache.save()
+    runner.put_in_order()
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
     with _frozen_heap():
         runner.validate()
         runner.run_checks()
         findings = runner.finish()
-    return RunResult(findings, files=len(sources), documents=runner.document_count, resources=runner.resources,
+    reported = [r for r in runner.resources if r.role == "object" and scope.reports(r.file)]
+    files_checked = len({s.name for s in runner.sources.values() if scope.reports(s.name)})
+    return RunResult(findings, files=files_checked, documents=runner.document_count, resources=reported,
                      kube_version=version, elapsed=time.perf_counter() - started, suppressed=runner.suppressed)
 
 
@@ -113,6 +131,8 @@ class _Run:
         self.suppressed = 0
         self.validated: dict[int, list[Problem]] = {}  # by id(resource): validated by a parallel worker
         self.schema_invalid: set[int] = set()  # by id(resource): a value of the wrong type
+        self.scope = Scope(Project(None, []), None)  # what the run reads and reports (engine/scope.py)
+        self.parsed_of: dict[str, list[ParsedDocument]] = {}  # context files parsed now, for the cache
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -121,33 +141,87 @@ class _Run:
                            problem.line, problem.column, hint=problem.hint))
 
     def read(self, source: Source, parsed: list[ParsedDocument] | None = None) -> None:
-        """Take in a source's documents (``parsed``: already read, by a parallel worker)."""
+        """Take in a source's documents (``parsed``: already read, by a parallel worker or the cache).
+
+        What a file's documents are depends on its role in the project (kubelint/project/build.py):
+        objects, kustomize patches (partial objects), a kustomization, or a plugin config, which is
+        no cluster object. Problems are kept only for the files the run reports on.
+        """
         self.sources[source.name] = source
         if parsed is None:
             parsed, _ = read_documents(source)
+        if source.name in self.scope.cache_keys:
+            self.parsed_of[source.name] = parsed
+        role = self.scope.role(source.name)
+        reported = self.scope.reports(source.name)
+        if role == KUSTOMIZATION:
+            self._kustomization(source, parsed, reported)
+            return
         for document in parsed:
-            self.document_count += 1
-            self.parsed.append(document)
-            if document.document.data is None and document.problems:
-                first = document.document.start_line + 1
-                self.unreadable.add(source.name, first, first + document.document.text.count("\n"))
-            for problem in document.problems:
-                rule = self.rules[problem.rule]
-                severity = rule.severity if problem.severity is None else problem.severity
-                self._emit(Finding(problem.rule, severity, problem.message,
-                                   source.name, problem.line, problem.column, path=format_path(problem.path),
-                                   hint=problem.hint))
+            if reported:
+                self.document_count += 1
+                self.parsed.append(document)
+                self._document_problems(source, document)
+            data = document.document.data
+            if role == PLUGIN or kustomize.is_plugin_config(data):
+                continue  # a transformer's or generator's config: not a cluster object
+            if kustomize.is_kustomization_data(data):  # a Kustomization in a file of another name
+                if reported:
+                    for problem in kustomize.read(source.name, document.document, data, exists=_nothing).problems:
+                        self.pending.append((document.document, None, problem, problem.rule or kustomize.INVALID))
+                continue
+            if role == PATCH and isinstance(data, list):
+                if reported:
+                    for problem in json_patch_problems(data):
+                        self.pending.append((document.document, None, problem, problem.rule or PATCH_INVALID))
+                continue
             found, invalid = resource_loader.extract(document.document)
-            for manifest_problem in invalid:
-                self.pending.append((document.document, None, manifest_problem, "manifest-invalid"))
+            if reported:
+                for manifest_problem in invalid:
+                    self.pending.append((document.document, None, manifest_problem, "manifest-invalid"))
             for resource in found:
+                if role == PATCH:
+                    resource.role = "patch"
                 self.resources.append(resource)
-                if _is_crd(resource):
+                if _is_crd(resource) and role != PATCH:
                     self.crds.add(resource)
             if document.validated is not None and len(document.validated) == len(found):
                 for resource, validated in zip(found, document.validated):
                     if validated is not None:
                         self.validated[id(resource)] = validated
+
+    def _document_problems(self, source: Source, document: ParsedDocument) -> None:
+        if document.document.data is None and document.problems:
+            first = document.document.start_line + 1
+            self.unreadable.add(source.name, first, first + document.document.text.count("\n"))
+        for problem in document.problems:
+            rule = self.rules[problem.rule]
+            severity = rule.severity if problem.severity is None else problem.severity
+            self._emit(Finding(problem.rule, severity, problem.message,
+                               source.name, problem.line, problem.column, path=format_path(problem.path),
+                               hint=problem.hint))
+
+    def _kustomization(self, source: Source, parsed: list[ParsedDocument], reported: bool) -> None:
+        """A kustomization file: its YAML problems and what kustomize would reject in it."""
+        if not reported:
+            return
+        for document in parsed:
+            self.document_count += 1
+            self.parsed.append(document)
+            self._document_problems(source, document)
+        found = self.scope.project.kustomization(source.name)
+        documents = [p.document for p in parsed if p.document.data is not None]
+        if found is None or not documents:
+            return
+        for problem in found.problems:
+            self.pending.append((documents[0], None, problem, problem.rule or kustomize.INVALID))
+
+    def put_in_order(self) -> None:
+        """Resources in the project's file order, whatever order they were read in (cache, workers)."""
+        order = {key(file): index for index, file in enumerate(self.scope.project.files)}
+        position = {name: order.get(key(name), -1) if not name.startswith("<") else -1 for name in self.sources}
+        self.resources.sort(key=lambda r: (position.get(r.file, -1), r.document.index))
+        self.parsed.sort(key=lambda p: (position.get(p.document.source.name, -1), p.document.index))
 
     def read_crds(self, path: str) -> None:
         """CRDs from --crds: they define kinds; their own findings are not reported."""
@@ -163,10 +237,16 @@ class _Run:
     # --- validation ------------------------------------------------------------------------
 
     def validate(self) -> None:
+        """Schema and API checks of every object the run reports on. A kustomize patch is a partial
+        object: its fields' names and types are checked, not whether required ones are there."""
         for resource in self.resources:
             self._set_namespace(resource)
             validated = self.validated.pop(id(resource), None)
+            if not self.scope.reports(resource.file):
+                continue
             for problem in self.validate_resource(resource) if validated is None else validated:
+                if resource.role == "patch" and problem.rule in ("schema-required", "api-removed", "unknown-kind"):
+                    continue
                 if problem.rule in (None, "schema-type"):
                     self.schema_invalid.add(id(resource))
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
@@ -241,18 +321,29 @@ class _Run:
     # --- checks ----------------------------------------------------------------------------
 
     def run_checks(self) -> None:
-        """Run every enabled rule's template; with several jobs, rules run in forked processes
-        (kubelint/engine/parallel_rules.py) and their findings are taken in rule order."""
-        tasks = rule_tasks(self.rules, self.options, self.resources, frozenset(self.schema_invalid))
-        context = Context(self.resources, self.bundle, self.crds, self.options)
-        jobs = parallel_rules.jobs_for(self.options.jobs, len(self.resources), len(tasks))
-        if jobs > 1:
-            results = parallel_rules.run(tasks, context, self.resources, jobs)
-        else:
-            results = [list(run_rule(task, context)) for task in tasks]
-        for found in results:
-            for resource, problem, rule_id in found:
-                self.pending.append((resource.document, resource, problem, rule_id))
+        """Run every enabled rule's template on each bundle of the project (kubelint/project/bundles.py):
+        the objects of the bundle are the context, those of the reported files are checked. With
+        several jobs, rules run in forked processes (kubelint/engine/parallel_rules.py) and their
+        findings are taken in rule order."""
+        views = bundle_views(self.scope, self.resources, self.options.namespace)
+        elsewhere = Elsewhere(views) if len(views) > 1 else None
+        for view in views:
+            checked = [r for r in view.objects if r.role == "object" and self.scope.reports(r.file)]
+            if not checked and self.scope.targets is not None and not any(
+                    self.scope.reports(r.file) for r in view.partial):
+                continue  # nothing of this bundle is reported on
+            tasks = rule_tasks(self.rules, self.options, checked, frozenset(self.schema_invalid))
+            context = Context(view.objects, self.bundle, self.crds, self.options, partial=view.partial,
+                              elsewhere=elsewhere.finder(view) if elsewhere else None)
+            jobs = parallel_rules.jobs_for(self.options.jobs, len(view.objects), len(tasks))
+            if jobs > 1:
+                results = parallel_rules.run(tasks, context, view.objects, jobs)
+            else:
+                results = [list(run_rule(task, context)) for task in tasks]
+            for found in results:
+                for resource, problem, rule_id in found:
+                    if self.scope.reports(resource.file):
+                        self.pending.append((resource.document, resource, problem, rule_id))
 
     # --- findings --------------------------------------------------------------------------
 
@@ -260,11 +351,18 @@ class _Run:
         self.findings.append(finding)
 
     def finish(self) -> list[Finding]:
+        seen: set[tuple[object, ...]] = set()
         for document, resource, problem, default_rule in self.pending:
             rule = self.rules.get(problem.rule or default_rule)
             if rule is not None and not self.options.rule_enabled(rule):
                 continue  # not reported: no need to parse the document again for its position
-            self._emit(self._locate(document, resource, problem, default_rule))
+            finding = self._locate(document, resource, problem, default_rule)
+            identity = (finding.rule, finding.file, finding.line, finding.column, finding.message, finding.resource)
+            if identity in seen:
+                continue  # the same finding from another bundle the file belongs to
+            seen.add(identity)
+            self._emit(finding)
+        self._chart_notes()
         self._ambiguity_warnings()
         out = []
         for finding in self.findings:
@@ -285,6 +383,17 @@ class _Run:
             out = [printable_finding(redactor.apply(f, self._snippet(lines, f))) for f in out]
         out.sort(key=Finding.sort_key)
         return out
+
+    def _chart_notes(self) -> None:
+        """Once per Helm chart that holds a file of the run: it was not checked, and how to check it."""
+        targets = self.scope.targets
+        for chart in self.scope.project.charts:
+            if targets is not None and not any(chart.holds(target) for target in targets):
+                continue
+            self._emit(Finding("helm-chart", self.rules["helm-chart"].severity,
+                               f"Helm chart {chart.folder} was not checked: its templates become manifests only "
+                               "when rendered with values", chart.chart_file, 1, 1,
+                               hint=f"check what it renders: helm template RELEASE {chart.folder} | kubelint check -"))
 
     def _snippet(self, lines: _SourceLines, finding: Finding) -> str | None:
         line = lines.get(finding.file, finding.line)
@@ -333,6 +442,10 @@ def _excluding_baseline(options: Options) -> Callable[[str, str | None], bool]:
     def excluded(path: str, named: str | None = None) -> bool:
         return os.path.abspath(path) == baseline or options.excluded(path, named)
     return excluded
+
+
+def _nothing(path: str) -> bool:
+    return False
 
 
 def _is_crd(resource: Resource) -> bool:

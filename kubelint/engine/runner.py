@@ -28,6 +28,7 @@ STAGES: dict[str, str] = {
     "schema": "schema validation (kubelint/schema/validate.py)",
     "api-lifecycle": "checking API versions against the target release (kubelint/schema/lifecycle.py)",
     "suppression": "applying suppressions (kubelint/findings/suppress.py)",
+    "project": "reading the project: kustomizations, patches, Helm charts (kubelint/project/)",
 }
 
 _CHECKS_FOLDER = Path(checks.__file__).parent

@@ -75,6 +75,9 @@ class Resource:
     kind: str
     name: str | None
     namespace: str | None
+    #: ``object`` (a whole object), ``patch`` (a kustomize patch: a partial object that defines nothing)
+    #: or ``generated`` (made by a kustomize generator, placed at the generator in its kustomization)
+    role: str = field(default="object", compare=False)
     #: the API group ("" for the core group) and version, split once: every check asks for them
     group: str = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)

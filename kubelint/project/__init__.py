@@ -1,0 +1,1 @@
+"""The project around a run's files: its root and manifests, kustomizations, Helm charts and bundles."""
