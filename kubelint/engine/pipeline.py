@@ -65,12 +65,14 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     sources: list[Source] = []
     if text is not None:
         sources.append(Source(name, text))
-    files = discover(list(paths), exclude=_excluding_baseline(options)) if paths else []
+    paths = list(paths)
+    files = discover(paths, exclude=_excluding_baseline(options)) if paths else []
     if options.force_exclude:  # pre-commit names every file: the configuration's exclude still applies
         files = [file for file in files if file == "-" or not options.excluded(file)]
     if options.nodes:  # node inventories are linted like manifests (kubelint/schedule)
         files += discover_more(options.nodes, files)
-    runner.scope = scope = plan(files, options)
+    folders_only = bool(paths) and all(os.path.isdir(path) for path in paths)
+    runner.scope = scope = plan(files, options, folders_only)
     for problem in scope.problems:
         runner.add_input_problem(problem)
     for source, parsed in scope.early:

@@ -54,12 +54,13 @@ class Scope:
         return self.project.role(file)
 
 
-def plan(named: list[str], options: Options) -> Scope:
-    """The scope of a run given the files named (stdin as ``-``)."""
+def plan(named: list[str], options: Options, folders_only: bool = False) -> Scope:
+    """The scope of a run given the files named (stdin as ``-``); ``folders_only``: the command line
+    named folders only, which are checked as a whole and are their own context."""
     context: list[str] = []
     root = None
     files_named = [f for f in named if f != "-"]
-    if files_named and (options.context_paths or options.project_context):
+    if files_named and (options.context_paths or (options.project_context and not folders_only)):
         if options.context_paths:
             context = discover(list(options.context_paths), exclude=options.excluded)
             root = Path(os.path.commonpath([os.path.abspath(p) for p in options.context_paths]))

@@ -33,24 +33,25 @@ class Bundle:
 
     name: str
     files: list[str] = field(default_factory=list)
-    #: file -> the namespace the bundle's kustomizations set on its objects
+    #: file (as key()) -> the namespace the bundle's kustomizations set on its objects
     namespaces: dict[str, str] = field(default_factory=dict)
     #: the objects the generators make: their kustomization, the generator, their namespace
     generated: list[tuple[Kustomization, Generated, str | None]] = field(default_factory=list)
     kustomizations: list[Kustomization] = field(default_factory=list)
 
     def add(self, file: str, namespace: str | None = None) -> None:
-        if file not in self._members:
-            self._members.add(file)
+        file_key = key(file)
+        if file_key not in self._members:
+            self._members.add(file_key)
             self.files.append(file)
             if namespace:
-                self.namespaces[file] = namespace
+                self.namespaces[file_key] = namespace
 
     def __post_init__(self) -> None:
-        self._members: set[str] = set(self.files)
+        self._members: set[str] = {key(f) for f in self.files}
 
     def __contains__(self, file: object) -> bool:
-        return file in self._members
+        return isinstance(file, str) and key(file) in self._members
 
 
 def key(path: str) -> str:
