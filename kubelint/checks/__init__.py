@@ -46,6 +46,9 @@ class Context:
     #: where an object that this run's resources lack is defined elsewhere in the project, and why
     #: it was not seen (another bundle), for hints: (group, kind, namespace, name) -> a sentence
     elsewhere: Callable[[str, str, str | None, str], str | None] | None = None
+    #: whether the run reports findings on a resource (one in a named file): a rule may skip the
+    #: work for others, whose findings would be dropped
+    reports: Callable[[Resource], bool] = field(default=lambda resource: True)
 
 
 ResourceCheck = Callable[[Resource, Rule, Context], Iterable[Problem]]

@@ -25,7 +25,7 @@ def check_run(rule, ctx) -> Iterator:
         sources |= k8s.WORKLOAD_KINDS | {"PodTemplate"} if source == "workloads" else {source}
     for kind in rule.params.get("kinds") or []:
         for ref in g.references_to(kind):
-            if sources and ref.source.kind not in sources:
+            if sources and ref.source.kind not in sources or not ctx.reports(ref.source):
                 continue
             for problem in g.check_reference(ref):
                 yield ref.source, problem

@@ -336,8 +336,11 @@ class _Run:
                 continue  # nothing of this bundle is reported on
             tasks = rule_tasks(self.rules, self.options, checked, frozenset(self.schema_invalid))
             context = Context(view.objects, self.bundle, self.crds, self.options, partial=view.partial,
-                              elsewhere=elsewhere.finder(view) if elsewhere else None)
-            jobs = parallel_rules.jobs_for(self.options.jobs, len(view.objects), len(tasks))
+                              elsewhere=elsewhere.finder(view) if elsewhere else None,
+                              reports=lambda resource: self.scope.reports(resource.file))
+            # rules run in processes when there is much to check: a run on one file of a large project
+            # checks little, whatever the size of its context
+            jobs = parallel_rules.jobs_for(self.options.jobs, min(len(view.objects), len(checked)), len(tasks))
             if jobs > 1:
                 results = parallel_rules.run(tasks, context, view.objects, jobs)
             else:
@@ -377,8 +380,10 @@ class _Run:
             if override is not None and override != finding.severity:
                 finding = replace(finding, severity=override)
             out.append(finding)
-        out, self.suppressed = suppress.apply(out, resources=self.resources, sources=self.sources, rules=self.rules,
-                                              options=self.options, baseline=self.baseline)
+        reports = self.scope.reports
+        out, self.suppressed = suppress.apply(out, resources=[r for r in self.resources if reports(r.file)],
+                                              sources={n: s for n, s in self.sources.items() if reports(n)},
+                                              rules=self.rules, options=self.options, baseline=self.baseline)
         if out:
             redactor = _Redactor(sensitive_values(self.resources))
             lines = _SourceLines(self.sources)

@@ -39,7 +39,7 @@ class Scope:
     problems: list[InputProblem] = field(default_factory=list)
     #: context sources still to parse, and their cache keys
     unparsed: list[Source] = field(default_factory=list)
-    cache_keys: dict[str, bytes] = field(default_factory=dict)
+    cache_keys: dict[str, str] = field(default_factory=dict)
     #: files to read as usual (the targets)
     files: list[str] = field(default_factory=list)
 
@@ -111,20 +111,36 @@ def _followed(project: project_build.Project, targets: set[str]) -> bool:
 
 
 def _read_context(scope: Scope, file: str, options: Options, cache: ParseCache) -> None:
+    absolute = key(file)
+    try:
+        status = os.stat(file)
+    except OSError:
+        return  # a context file that cannot be read is nobody's finding: its references stay unknown
+    hit = cache.by_stat(absolute, status.st_size, status.st_mtime_ns)
+    if hit is not None:
+        # Unchanged since the parse: its documents come from the cache; the file is not even read
+        # (its text serves only findings, and the run reports none on a context file).
+        _from_cache(scope, Source(file, ""), hit[1])
+        return
     try:
         with open(file, "rb") as handle:
             raw = handle.read(options.max_file_size + 1)
     except OSError:
-        return  # a context file that cannot be read is nobody's finding: its references stay unknown
+        return
     if len(raw) > options.max_file_size:
         return
     source, _ = decode(file, raw)
     cache_key = digest(raw)
+    cache.stat(absolute, status.st_size, status.st_mtime_ns, cache_key)
     records = cache.get(cache_key)
     if records is None:
         scope.unparsed.append(source)
         scope.cache_keys[source.name] = cache_key
         return
+    _from_cache(scope, source, records)
+
+
+def _from_cache(scope: Scope, source: Source, records: list[Record]) -> None:
     scope.early.append((source, [ParsedDocument(new_document(source, index, start_line, text, data, exact))
                                  for index, start_line, text, data, exact in records]))
 
@@ -133,6 +149,6 @@ def remember(scope: Scope, source: Source, parsed: list[ParsedDocument]) -> None
     """Keep the parse of a context file for the next run."""
     if scope.cache is None or source.name not in scope.cache_keys:
         return
-    records: list[Record] = [(p.document.index, p.document.start_line, p.document.text, p.document.data,
-                              p.document.exact) for p in parsed]
+    records: list[Record] = [[p.document.index, p.document.start_line, p.document.text, p.document.data,
+                              p.document.exact] for p in parsed]
     scope.cache.put(scope.cache_keys[source.name], records)

@@ -12,6 +12,9 @@ lists for each value what a finding could show of it:
   literal (``07350124``, in the source line and the hint ``quote it: "07350124"``) and the other
   reading a message may quote (YAML 1.2's decimal ``7350124``).
 
+Names, namespaces, kinds and labels of the objects are never masked, even where a secret value
+equals one of them (``public_names``): they are public, and a message that names them stays readable.
+
 Secret values are masked from 4 characters on; env and annotation values (mostly not secret,
 and short words appear in field paths) from 8; a number's derived forms are masked whenever
 its literal is.
@@ -112,7 +115,24 @@ def sensitive_values(resources: Iterable[Resource]) -> set[str]:
                     pass
         for value in sensitive_configmap_values(resource):
             add_text(value, MIN_SECRET)
-    return values
+    return values - public_names(resources)
+
+
+def public_names(resources: Iterable[Resource]) -> set[str]:
+    """Names, namespaces, kinds and labels of the objects: the API server shows them to anyone who can
+    list the objects, and messages name them. A secret value that happens to be one of them (a
+    Secret's username ``shop`` in the namespace ``shop``) is masked where it sits (the source lines
+    of its Secret), never in the name of something else."""
+    names: set[str] = set()
+    for resource in resources:
+        for text in (resource.name, resource.namespace, resource.kind):
+            if isinstance(text, str):
+                names.add(text)
+        labels = k8s.get(resource.data, ("metadata", "labels"))
+        if isinstance(labels, dict):
+            names.update(str(key) for key in labels)
+            names.update(value for value in labels.values() if isinstance(value, str))
+    return names
 
 
 class _Literals:

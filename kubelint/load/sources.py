@@ -12,6 +12,9 @@ from pathlib import Path
 from kubelint.model import Source
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+#: files that a folder walk reads although their names have no manifest suffix: kustomize's third
+#: kustomization file name (sigs.k8s.io/kustomize/api/konfig/general.go)
+EXTRA_MANIFEST_NAMES = ("Kustomization",)
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _BOMS = (
@@ -95,7 +98,7 @@ def _walk(root: Path) -> list[str]:
                 is_dir = False
             if is_dir:
                 visit(Path(entry.path))
-            elif entry.name.endswith(MANIFEST_SUFFIXES):
+            elif entry.name.endswith(MANIFEST_SUFFIXES) or entry.name in EXTRA_MANIFEST_NAMES:
                 found.append(entry.path)
 
     visit(root)

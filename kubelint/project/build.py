@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from kubelint.model import Document
@@ -62,7 +61,7 @@ def order(files: Iterable[str]) -> list[str]:
     """Files in a canonical order, whatever order they were named in: as a walk of the project finds
     them (folder by folder, names sorted), so that a run's results do not depend on the order of its
     arguments or on how pre-commit batches them."""
-    return sorted(dict.fromkeys(files), key=lambda f: Path(os.path.abspath(f)).parts)
+    return sorted(dict.fromkeys(files), key=lambda f: key(f).split(os.sep))
 
 
 def build(named: list[str], context: list[str], read_kustomization: ReadKustomization,
@@ -112,6 +111,12 @@ def build(named: list[str], context: list[str], read_kustomization: ReadKustomiz
             for entry in inner.entries if inner else ():
                 if entry.role == "resource":
                     roles[key(entry.target)] = PLUGIN
+    unreadable = {key(k.folder) for k in kustomizations.values() if k.unreadable}
+    for file_key in files:
+        if file_key not in roles and any(file_key.startswith(folder + os.sep) for folder in unreadable):
+            # a folder whose kustomization cannot be read: what its files are for is unknown (a patch
+            # read as an object would give false errors); the kustomization's own error says enough
+            roles[file_key] = CONFIG
     bundles = kustomize_bundles(kustomizations)
     in_bundle = {key(f) for b in bundles for f in b.files}
     configured = configured_bundles(bundle_patterns, root or ".", [f for k_, f in files.items()

@@ -18,6 +18,7 @@ part of the bundle.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -54,7 +55,9 @@ class Bundle:
         return isinstance(file, str) and key(file) in self._members
 
 
+@functools.lru_cache(maxsize=None)
 def key(path: str) -> str:
+    """A path as one key, however it was written (relative, with ``..``, absolute)."""
     return os.path.normpath(os.path.abspath(path))
 
 

@@ -2,7 +2,7 @@
 
 A pre-commit run names one file but reads the whole project for references; parsing 2,000 files
 would cost a second. So the parse of each file read for context only (never a named one, whose
-findings must be complete) is kept in ``.kubelint_cache/<kubelint version>/documents.marshal`` at the
+findings must be complete) is kept in ``.kubelint_cache/<kubelint version>/documents.json`` at the
 project root, keyed by a hash of the file's bytes: a checkout, pre-commit's stash or a CI clone change
 modification times, not contents. What is kept is the documents' text and data as Kubernetes reads
 them, nothing about findings. The file is written atomically (pre-commit runs several batches at
@@ -13,7 +13,7 @@ is no error: the run is only slower.
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -22,42 +22,65 @@ from typing import Any
 from kubelint._version import __version__
 
 FOLDER = ".kubelint_cache"
-#: one document of a file: (index, start line, text, data, exact)
-Record = tuple[int, int, str, Any, bool]
+#: one document of a file: [index, start line, text, data, exact]
+Record = list[Any]
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This is a cache of kubelint (https://bford.info/cachedir/)\n"
 
 
-def digest(raw: bytes) -> bytes:
+def digest(raw: bytes) -> str:
     # Start-up: hashlib (OpenSSL) costs about 5 ms to import; only runs with a project context hash.
     import hashlib
 
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 class ParseCache:
-    """The parse of files by the hash of their bytes: read once, updated, written back if changed."""
+    """The parse of files by the hash of their bytes, read once, updated, written back if changed.
+
+    A file whose size and modification time are those recorded is taken from the cache without
+    being read (mypy's shortcut); otherwise its bytes are hashed, and the hash finds its parse.
+    """
 
     def __init__(self, root: Path | None):
-        self.path = root / FOLDER / __version__ / "documents.marshal" if root is not None else None
-        self._entries: dict[bytes, list[Record]] = {}
-        self._used: dict[bytes, list[Record]] = {}
+        self.path = root / FOLDER / __version__ / "documents.json" if root is not None else None
+        self._parses: dict[str, list[Record]] = {}
+        self._stats: dict[str, tuple[int, int, str]] = {}
+        self._used: dict[str, list[Record]] = {}
+        self._used_stats: dict[str, tuple[int, int, str]] = {}
         self._changed = False
         if self.path is not None:
-            self._entries = _load(self.path)
+            self._parses, self._stats = _load(self.path)
 
-    def get(self, key: bytes) -> list[Record] | None:
-        found = self._entries.get(key)
+    def by_stat(self, file: str, size: int, mtime_ns: int) -> tuple[str, list[Record]] | None:
+        """The parse of a file whose size and modification time are as recorded, if any."""
+        recorded = self._stats.get(file)
+        if not isinstance(recorded, list) or len(recorded) != 3 or recorded[0] != size or recorded[1] != mtime_ns:
+            return None
+        records = self.get(recorded[2])
+        if records is not None:
+            self._used_stats[file] = recorded
+        return (recorded[2], records) if records is not None else None
+
+    def get(self, key: str) -> list[Record] | None:
+        found = self._parses.get(key)
         if found is not None:
             self._used[key] = found
         return found
 
-    def put(self, key: bytes, records: list[Record]) -> None:
+    def put(self, key: str, records: list[Record]) -> None:
         self._used[key] = records
         self._changed = True
 
+    def stat(self, file: str, size: int, mtime_ns: int, key: str) -> None:
+        """Record that ``file`` with this size and modification time has the content ``key``."""
+        if tuple(self._stats.get(file) or ()) != (size, mtime_ns, key):
+            self._changed = True
+        self._used_stats[file] = (size, mtime_ns, key)
+
     def save(self) -> None:
         """Write the entries this run used, if any is new or some went unused; never raises."""
-        if self.path is None or not (self._changed or len(self._used) != len(self._entries)):
+        if self.path is None or not (self._changed or len(self._used) != len(self._parses)
+                                     or len(self._used_stats) != len(self._stats)):
             return
         try:
             folder = self.path.parent
@@ -68,8 +91,9 @@ class ParseCache:
                     (top / name).write_text(text, encoding="utf-8")
             fd, temporary = tempfile.mkstemp(dir=folder, prefix=".documents.", suffix=".tmp")
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    marshal.dump(self._used, handle)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({"parses": self._used, "files": self._used_stats}, handle, separators=(",", ":"))
+                os.chmod(temporary, 0o644)
                 os.replace(temporary, self.path)
             except BaseException:
                 os.unlink(temporary)
@@ -78,10 +102,15 @@ class ParseCache:
             pass  # a read-only checkout: the next run parses again
 
 
-def _load(path: Path) -> dict[bytes, list[Record]]:
+def _load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cache's entries; JSON, so that a cache file that is not ours can give wrong data at worst
+    (a pickle or marshal file committed to a repository could run code, or crash the reader)."""
     try:
-        with open(path, "rb") as handle:
-            entries = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        parses, stats = stored["parses"], stored["files"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}, {}
+    if not isinstance(parses, dict) or not isinstance(stats, dict):
+        return {}, {}
+    return parses, stats

@@ -97,6 +97,8 @@ class Kustomization:
     problems: list[Problem] = field(default_factory=list)
     #: inline strategic-merge patches, by their path in the document
     inline_patches: list[tuple[Path, str]] = field(default_factory=list)
+    #: the file could not be read as a mapping (a syntax error): what it names is unknown
+    unreadable: bool = False
 
     def named(self, *roles: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.role in roles]
@@ -115,8 +117,10 @@ def read(file: str, document: Document | None, data: Any, exists: Any = os.path.
     folder = os.path.dirname(os.path.normpath(file)) or "."
     kustomization = Kustomization(os.path.normpath(file), folder, document)
     if data is None:
+        kustomization.unreadable = True
         return kustomization
     if not isinstance(data, dict):
+        kustomization.unreadable = True
         kustomization.problem((), f"a kustomization must be a mapping of fields, not {type(data).__name__}")
         return kustomization
     data = canonical(data, KUSTOMIZATION)

@@ -60,17 +60,18 @@ def project_files(root: Path, exclude: Callable[[str, str | None], bool] | None 
     git's index where the root is a git work tree (tracked files that still exist), else a walk."""
     listed = _git_files(root)
     if listed is None:
-        files = discover([_shown(root)], exclude=exclude)
-        return files + [f for f in _kustomization_files_without_suffix(root) if f not in set(files)]
+        return discover([_shown(root)], exclude=exclude)
     out = []
+    shown_root = _shown(root)
+    prefix = "" if shown_root == "." else shown_root.rstrip(os.sep) + os.sep
     for relative in listed:
-        name = os.path.basename(relative)
+        name = relative.rpartition("/")[2]
         if not (name.endswith(MANIFEST_SUFFIXES) or name in KUSTOMIZATION_NAMES):
             continue
-        if any(part.startswith(".") for part in Path(relative).parts[:-1]):
+        if relative.startswith(".") or "/." in relative:
             continue  # hidden folders (.github, .git) hold no manifests, as a folder walk skips them
-        path = _shown(root / relative)
-        if os.path.isfile(path) and not (exclude and exclude(path, _shown(root))):
+        path = prefix + relative.replace("/", os.sep)
+        if os.path.isfile(path) and not (exclude and exclude(path, shown_root)):
             out.append(path)
     return out
 
@@ -86,15 +87,6 @@ def _git_files(root: Path) -> list[str] | None:
     if completed.returncode != 0:
         return None
     return sorted({name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name})
-
-
-def _kustomization_files_without_suffix(root: Path) -> list[str]:
-    out = []
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        if "Kustomization" in files:
-            out.append(_shown(Path(folder) / "Kustomization"))
-    return out
 
 
 def _shown(path: Path) -> str:
