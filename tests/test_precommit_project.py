@@ -55,7 +55,8 @@ def hook_repository(tmp_path: Path, extra_files: int = 0) -> Path:
             f"data:\n  value: \"{number}\"\n")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {ROOT}\n    rev: {head.stdout.strip()}\n    hooks:\n      - id: kubelint\n")
+        f"repos:\n  - repo: {ROOT}\n    rev: {head.stdout.strip()}\n    hooks:\n      - id: kubelint\n"
+        "        verbose: true\n")  # the output of every batch, even when it passes
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "the app")

@@ -141,7 +141,8 @@ def options_from_args(args: argparse.Namespace) -> Options:
                    debug=getattr(args, "debug", False),
                    project_context=not getattr(args, "no_context", False),
                    context_paths=list(getattr(args, "context", None) or []) or list(config.context),
-                   bundles=list(config.bundles), cache=config.cache and not getattr(args, "no_cache", False))
+                   bundles=list(config.bundles), cache=config.cache and not getattr(args, "no_cache", False),
+                   render=getattr(args, "render", False) or config.kustomize == "render")
 
 
 def write_output(text: str, output: str | None) -> None:

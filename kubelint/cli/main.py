@@ -102,6 +102,9 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
                               "(default: the whole project when files are named; may repeat)")
     command.add_argument("--no-context", action="store_true",
                          help="resolve references against the named files only, not the rest of the project")
+    command.add_argument("--render", action="store_true",
+                         help="build kustomizations with kustomize (or kubectl kustomize) and check what they build, "
+                              "findings placed in the files the objects come from (default: read them offline)")
     command.add_argument("--no-cache", action="store_true",
                          help="do not read or write .kubelint_cache/ (the parse of the project's files)")
     command.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N",

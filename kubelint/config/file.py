@@ -44,6 +44,7 @@ class Config:
     context: list[str] = field(default_factory=list)
     bundles: list[str] = field(default_factory=list)
     cache: bool = True
+    kustomize: str = "offline"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,6 +72,8 @@ KEYS: dict[str, str] = {
     "bundles": "a list of folder globs, relative to the configuration file, each one deployment unit "
                "(like envs/*): references and duplicates are checked within one, never across two",
     "cache": "true or false: keep the parse of the project's files in .kubelint_cache/ (default true)",
+    "kustomize": "offline (read kustomizations without building them, the default) or render (build them "
+                 "with kustomize or kubectl, as --render does)",
 }
 #: keys that later parts of kubelint read from ``Config.extra`` (scheduler, baseline ...)
 EXTRA_KEYS: dict[str, str] = {
@@ -220,6 +223,10 @@ def parse_config(raw: dict, path: Path) -> Config:
             config.context = [str(path.parent / p) for p in _list(path, key, value)]
         elif key == "bundles":
             config.bundles = _list(path, key, value)
+        elif key == "kustomize":
+            if value not in ("offline", "render"):
+                raise ConfigError(f"{path}: kustomize must be {KEYS[key]}")
+            config.kustomize = value
         elif key == "cache":
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: cache must be true or false")

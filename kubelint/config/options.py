@@ -68,6 +68,8 @@ class Options:
     bundles: list[str] = field(default_factory=list)
     #: keep the parse of context files in .kubelint_cache/ at the project root (kubelint/project/cache.py)
     cache: bool = True
+    #: build kustomizations with kustomize (or kubectl) instead of reading them offline (--render)
+    render: bool = False
 
     def rule_enabled(self, rule: Rule) -> bool:
         if any(matches_rule(rule.id, pattern) for pattern in self.ignore):

@@ -28,9 +28,12 @@ class BundleView:
     bundle: Bundle | None = None
 
 
-def bundle_views(scope: Scope, resources: list[Resource], default_namespace: str) -> list[BundleView]:
+def bundle_views(scope: Scope, resources: list[Resource], default_namespace: str,
+                 rendered: dict[str, list[Resource]] | None = None) -> list[BundleView]:
+    """Each bundle's objects; a bundle in ``rendered`` (--render) is what kustomize built of it."""
     project = scope.project
-    if len(project.bundles) <= 1 and not any(b.namespaces or b.generated for b in project.bundles):
+    rendered = rendered or {}
+    if len(project.bundles) <= 1 and not rendered and not any(b.namespaces or b.generated for b in project.bundles):
         objects = [r for r in resources if r.role != "patch"]
         return [BundleView(project.bundles[0].name if project.bundles else ROOT_BUNDLE, objects,
                            [r for r in resources if r.role == "patch"],
@@ -47,11 +50,16 @@ def bundle_views(scope: Scope, resources: list[Resource], default_namespace: str
             placed = _placed(resource, bundle)
             (view.partial if resource.role == "patch" else view.objects).append(placed)
     for view in views.values():
-        if view.bundle is not None:
+        if view.name in rendered:
+            view.objects, view.partial = list(rendered[view.name]), []
+        elif view.bundle is not None:
             view.objects.extend(_generated(view.bundle, default_namespace))
     out = list(views.values())
     if loose.objects:
         out.append(loose)
+    for name, objects in rendered.items():  # rendered charts: bundles of their own
+        if name not in views:
+            out.append(BundleView(name, list(objects)))
     return out
 
 

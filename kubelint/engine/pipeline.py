@@ -27,6 +27,7 @@ from kubelint.load.sources import InputProblem, discover, discover_more, read_so
 from kubelint.model import Document, Finding, Problem, Resource, RunResult, Severity, Source, format_path
 from kubelint.model import Path as ModelPath
 from kubelint.project import kustomize
+from kubelint.project import render as rendering
 from kubelint.project.build import KUSTOMIZATION, PATCH, PLUGIN, Project
 from kubelint.project.bundles import key
 from kubelint.project.patches import PATCH_INVALID, json_patch_problems
@@ -85,6 +86,8 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
     runner.put_in_order()
     for crd_path in options.crd_paths:
         runner.read_crds(crd_path)
+    if options.render:
+        runner.render()
     with _frozen_heap():
         runner.validate()
         runner.run_checks()
@@ -135,6 +138,11 @@ class _Run:
         self.schema_invalid: set[int] = set()  # by id(resource): a value of the wrong type
         self.scope = Scope(Project(None, []), None)  # what the run reads and reports (engine/scope.py)
         self.parsed_of: dict[str, list[ParsedDocument]] = {}  # context files parsed now, for the cache
+        #: --render: each rendered bundle's objects, and where each rendered object came from
+        self.rendered: dict[str, list[Resource]] = {}
+        self.origins: dict[int, tuple[Resource | None, str]] = {}
+        self.rendered_charts: set[str] = set()
+        self.chart_render_failures: dict[str, str] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -236,6 +244,70 @@ class _Run:
                     if _is_crd(resource):
                         self.crds.add(resource)
 
+    # --- rendering (--render) ---------------------------------------------------------------
+
+    def render(self) -> None:
+        """``--render``: each kustomize bundle with a reported file, as kustomize builds it, in place
+        of the offline reading of it; findings on its objects are placed in the files they came from."""
+        for bundle in self.scope.project.bundles:
+            if not bundle.kustomizations or not any(self.scope.reports(f) for f in bundle.files):
+                continue
+            root = bundle.kustomizations[0]
+            if any(k.problems for k in bundle.kustomizations):
+                continue  # kustomize would fail where the offline reading already says why
+            try:
+                text, wrapper = rendering.build_kustomization(root.folder)
+            except rendering.RenderError as exc:
+                self._render_failed(root, f"kustomize build {root.folder} failed: {exc}")
+                continue
+            source = Source(f"<kustomize build {root.folder}>", text)
+            objects = []
+            for parsed in read_documents(source)[0]:
+                for resource in resource_loader.extract(parsed.document)[0]:
+                    origin = rendering.origin_of(resource.data, wrapper)
+                    file = origin.file if origin else root.file
+                    self.origins[id(resource)] = (self._origin_resource(resource, origin), file)
+                    objects.append(resource)
+            self.rendered[bundle.name] = objects
+        for chart in self.scope.project.charts:
+            if self.scope.targets is not None and not any(chart.holds(t) for t in self.scope.targets):
+                continue
+            try:
+                text = rendering.template_chart(chart.folder)
+            except rendering.RenderError as exc:
+                self.chart_render_failures[chart.folder] = str(exc)
+                continue
+            source = Source(f"<helm template {chart.folder}>", text)
+            objects = []
+            for parsed in read_documents(source)[0]:
+                file = rendering.template_source(parsed.document.text, chart.folder) or chart.chart_file
+                for resource in resource_loader.extract(parsed.document)[0]:
+                    self.origins[id(resource)] = (None, file)
+                    objects.append(resource)
+            self.rendered[f"<chart {chart.folder}>"] = objects
+            self.rendered_charts.add(chart.folder)
+
+    def _render_failed(self, root: kustomize.Kustomization, message: str) -> None:
+        if root.document is not None and self.scope.reports(root.file):
+            self.pending.append((root.document, None, Problem((), message, rule=kustomize.INVALID,
+                                 hint="the offline reading of it is checked instead"), kustomize.INVALID))
+
+    def _origin_resource(self, rendered: Resource, origin: rendering.Origin | None) -> Resource | None:
+        """The object of the source file a rendered object came from: same kind, and the name that
+        kustomize's prefixes and suffixes were added to (the longest that fits)."""
+        if origin is None or origin.generated_by is not None:
+            return None
+        candidates = [r for r in self.resources if key(r.file) == key(origin.file) and r.kind == rendered.kind]
+        named = [r for r in candidates if r.name and rendered.name and r.name in rendered.name]
+        named.sort(key=lambda r: len(r.name or ""), reverse=True)
+        found = named or candidates
+        return found[0] if found else None
+
+    def file_of(self, resource: Resource) -> str:
+        """The file a resource's findings are reported in: a rendered object's origin."""
+        found = self.origins.get(id(resource))
+        return found[1] if found is not None else resource.file
+
     # --- validation ------------------------------------------------------------------------
 
     def validate(self) -> None:
@@ -252,6 +324,14 @@ class _Run:
                 if problem.rule in (None, "schema-type"):
                     self.schema_invalid.add(id(resource))
                 self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
+        for objects in self.rendered.values():
+            for resource in objects:
+                self._set_namespace(resource)
+                if self.scope.reports(self.file_of(resource)):
+                    for problem in self.validate_resource(resource):
+                        if problem.rule in (None, "schema-type"):
+                            self.schema_invalid.add(id(resource))
+                        self.pending.append((resource.document, resource, problem, problem.rule or "schema-type"))
 
     def _set_namespace(self, resource: Resource) -> None:
         info = self.bundle.kind(resource.api_version, resource.kind)
@@ -327,17 +407,17 @@ class _Run:
         the objects of the bundle are the context, those of the reported files are checked. With
         several jobs, rules run in forked processes (kubelint/engine/parallel_rules.py) and their
         findings are taken in rule order."""
-        views = bundle_views(self.scope, self.resources, self.options.namespace)
+        views = bundle_views(self.scope, self.resources, self.options.namespace, self.rendered)
         elsewhere = Elsewhere(views) if len(views) > 1 else None
         for view in views:
-            checked = [r for r in view.objects if r.role == "object" and self.scope.reports(r.file)]
+            checked = [r for r in view.objects if r.role == "object" and self.scope.reports(self.file_of(r))]
             if not checked and self.scope.targets is not None and not any(
                     self.scope.reports(r.file) for r in view.partial):
                 continue  # nothing of this bundle is reported on
             tasks = rule_tasks(self.rules, self.options, checked, frozenset(self.schema_invalid))
             context = Context(view.objects, self.bundle, self.crds, self.options, partial=view.partial,
                               elsewhere=elsewhere.finder(view) if elsewhere else None,
-                              reports=lambda resource: self.scope.reports(resource.file))
+                              reports=lambda resource: self.scope.reports(self.file_of(resource)))
             # rules run in processes when there is much to check: a run on one file of a large project
             # checks little, whatever the size of its context
             jobs = parallel_rules.jobs_for(self.options.jobs, min(len(view.objects), len(checked)), len(tasks))
@@ -347,7 +427,7 @@ class _Run:
                 results = [list(run_rule(task, context)) for task in tasks]
             for found in results:
                 for resource, problem, rule_id in found:
-                    if self.scope.reports(resource.file):
+                    if self.scope.reports(self.file_of(resource)):
                         self.pending.append((resource.document, resource, problem, rule_id))
 
     # --- findings --------------------------------------------------------------------------
@@ -395,12 +475,15 @@ class _Run:
         """Once per Helm chart that holds a file of the run: it was not checked, and how to check it."""
         targets = self.scope.targets
         for chart in self.scope.project.charts:
-            if targets is not None and not any(chart.holds(target) for target in targets):
+            if chart.folder in self.rendered_charts or targets is not None and not any(
+                    chart.holds(target) for target in targets):
                 continue
-            self._emit(Finding("helm-chart", self.rules["helm-chart"].severity,
-                               f"Helm chart {chart.folder} was not checked: its templates become manifests only "
-                               "when rendered with values", chart.chart_file, 1, 1,
-                               hint=f"check what it renders: helm template RELEASE {chart.folder} | kubelint check -"))
+            failed = self.chart_render_failures.get(chart.folder)
+            message = (f"Helm chart {chart.folder} was not checked: its templates become manifests only when "
+                       "rendered with values" + (f" (helm template failed: {failed})" if failed else ""))
+            self._emit(Finding("helm-chart", self.rules["helm-chart"].severity, message, chart.chart_file, 1, 1,
+                               hint=f"check what it renders: helm template RELEASE {chart.folder} | kubelint check -"
+                                    + ("" if failed or self.options.render else ", or run kubelint with --render")))
 
     def _snippet(self, lines: _SourceLines, finding: Finding) -> str | None:
         line = lines.get(finding.file, finding.line)
@@ -411,13 +494,30 @@ class _Run:
     def _locate(self, document: Document, resource: Resource | None, problem: Problem, default_rule: str) -> Finding:
         rule_id = problem.rule or default_rule
         rule = self.rules[rule_id]
+        severity = rule.severity if problem.severity is None else problem.severity  # INFO is 0: not `or`
+        origin = self.origins.get(id(resource)) if resource is not None else None
+        if origin is not None:  # a rendered object: placed in the file it came from, at the nearest line
+            source_resource, file = origin
+            origin_document = source_resource.document if source_resource is not None else self.parsed_document(file)
+            base = source_resource.path if source_resource is not None else ()
+            position = (origin_document.positions().locate(base + problem.path, problem.at_key)
+                        if origin_document is not None else None)
+            line, column = position if position else (1, 1)
+            return Finding(rule_id, severity, problem.message, file, line, column,
+                           resource.ref if resource is not None else None, format_path(problem.path), problem.hint)
         base = resource.path if resource is not None else ()
         position = document.positions().locate(base + problem.path, problem.at_key)
         line, column = position if position else (document.start_line + 1, 1)
-        severity = rule.severity if problem.severity is None else problem.severity  # INFO is 0: not `or`
         return Finding(rule_id, severity, problem.message, document.source.name,
                        line, column, resource.ref if resource is not None else None,
                        format_path(problem.path), problem.hint)
+
+    def parsed_document(self, file: str) -> Document | None:
+        """The first document of a file the run read (a kustomization a generator is configured in)."""
+        for parsed in self.parsed:
+            if key(parsed.document.source.name) == key(file):
+                return parsed.document
+        return None
 
     def _ambiguity_warnings(self) -> None:
         type_errors = {(f.file, f.line, f.column): i for i, f in enumerate(self.findings) if f.rule == "schema-type"}
