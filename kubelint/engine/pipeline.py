@@ -28,7 +28,7 @@ from kubelint.model import Document, Finding, Problem, Resource, RunResult, Seve
 from kubelint.model import Path as ModelPath
 from kubelint.project import kustomize
 from kubelint.project import render as rendering
-from kubelint.project.build import KUSTOMIZATION, PATCH, PLUGIN, Project
+from kubelint.project.build import CHART, KUSTOMIZATION, PATCH, PLUGIN, Project
 from kubelint.project.bundles import key
 from kubelint.project.patches import PATCH_INVALID, json_patch_problems
 from kubelint.rules.registry import Rule, load_rules
@@ -474,9 +474,10 @@ class _Run:
     def _chart_notes(self) -> None:
         """Once per Helm chart that holds a file of the run: it was not checked, and how to check it."""
         targets = self.scope.targets
+        chart_sources = [name for name, role in self.scope.project.roles.items() if role == CHART
+                         and (targets is None or name in targets)]
         for chart in self.scope.project.charts:
-            if chart.folder in self.rendered_charts or targets is not None and not any(
-                    chart.holds(target) for target in targets):
+            if chart.folder in self.rendered_charts or not any(chart.holds(name) for name in chart_sources):
                 continue
             failed = self.chart_render_failures.get(chart.folder)
             message = (f"Helm chart {chart.folder} was not checked: its templates become manifests only when "

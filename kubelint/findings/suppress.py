@@ -227,7 +227,7 @@ def _invalid(index: Index, rules: dict, options) -> list[Finding]:
                                 'list rule ids or prefixes, e.g. "pss-host-path, image-tag"'))
         unknown = [p for p in suppression.patterns if not known_pattern(p, rules)]
         for pattern in unknown:
-            close = difflib.get_closematches_rule(pattern, list(rules), n=1)
+            close = difflib.get_close_matches(pattern, list(rules), n=1)
             hint = f"did you mean {close[0]}?" if close else "`kubelint rules --all` lists the rule ids"
             out.append(_finding("suppression-invalid", rules, options, suppression,
                                 f'{suppression.describe()} names "{pattern}", which is not a rule or prefix of '

@@ -48,7 +48,7 @@ def is_kustomization_file(path: str) -> bool:
 
 def is_kustomization_data(data: Any) -> bool:
     """A Kustomization or Component by its apiVersion and kind (as in a file of another name)."""
-    return (isinstance(data, dict) and data.get("kind") in API_VERSIONS
+    return (isinstance(data, dict) and isinstance(data.get("kind"), str) and data["kind"] in API_VERSIONS
             and isinstance(data.get("apiVersion"), str) and data["apiVersion"].startswith(GROUP + "/"))
 
 
