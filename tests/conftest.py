@@ -13,6 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
+#: test data shared by the test folders: golden reports, recorded verdicts, the YAML test suite
+DATA = ROOT / "tests" / "data"
+#: manifests that whole rule sets must pass
+FIXTURES = ROOT / "tests" / "fixtures"
+#: the project fixtures of issue 12 (kustomize trees, Helm charts, environments; see their README)
+PROJECTS = FIXTURES / "projects"
 
 #: a Deployment whose replicas is a quoted number (schema-type at line 6), for the command-line,
 #: pre-commit and recipe tests

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+from conftest import PROJECTS, ROOT
 
 pytestmark = [
     pytest.mark.slow,

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+from conftest import PROJECTS, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the project tests need git")
 

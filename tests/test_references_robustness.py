@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from pathlib import Path
 
+from conftest import FIXTURES
 from kubelint import Options, check
 from kubelint.checks import Context
 from kubelint.engine.runner import rule_tasks, run_rule
 from kubelint.rules.registry import load_rules
 
-APP = Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml"
+APP = FIXTURES / "references" / "bookstore.yaml"
 RULES = [rule for rule in load_rules().values() if rule.category == "references"]
 WRONG = [None, "x", 7, [], {}, [None], {"x": None}]
 
