@@ -199,7 +199,7 @@ def test_huge_number_with_an_explicit_tag_cannot_be_decoded():
 
 
 def test_null_key_goes_to_the_exact_reader():
-    # Found by tests/test_fast_reader.py's random scalars: rapidyaml read "null:" as the string
+    # Found by tests/load/test_fast_reader.py's random scalars: rapidyaml read "null:" as the string
     # key "null"; Kubernetes cannot turn a null key into JSON.
     assert fast.needs_exact("null: true\n")
     assert [(f.rule, f.line) for f in by_rule(lint("null: true\n"), "yaml-not-json")] == [("yaml-not-json", 1)]
@@ -207,7 +207,7 @@ def test_null_key_goes_to_the_exact_reader():
 
 @pytest.mark.parametrize("literal,value", [("-_0", 0), ("-_1_0", -10), ("+_5", 5)])
 def test_signed_numbers_with_underscores_go_to_the_exact_reader(literal, value):
-    # Found by tests/test_fast_reader.py's random scalars: "-_0" is 0 for go-yaml (underscores
+    # Found by tests/load/test_fast_reader.py's random scalars: "-_0" is 0 for go-yaml (underscores
     # are dropped before ParseInt), but the fast reader's scan let it through as a string.
     text = f"k: [{literal}, x]\n"
     assert fast.needs_exact(text)

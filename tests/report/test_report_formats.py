@@ -1,7 +1,7 @@
 """The machine formats: SARIF, JUnit, GitHub workflow commands (and --statistics, --quiet in each).
 
 Golden files in tests/data/reports/ hold the reviewed output for the manifests there; after a
-deliberate change, regenerate them with ``KUBELINT_UPDATE_GOLDEN=1 pytest tests/test_report_formats.py``
+deliberate change, regenerate them with ``KUBELINT_UPDATE_GOLDEN=1 pytest tests/report/test_report_formats.py``
 and review the diff. Only the foundation's rules are selected, so that new rules do not move them.
 """
 
