@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,32 @@ spec:
         - name: web
           image: nginx:1.27
 """
+
+
+def crd(kind: str, spec_schema: str, group: str = "example.com") -> str:
+    """A namespaced CustomResourceDefinition of `kind` (plural `<kind>s`) in `group`, with one version v1,
+    served and stored, whose `spec` is an object with the schema `spec_schema` (YAML, written as at the
+    left margin: `properties: ...`, `required: [...]`). The text has 18 lines before `spec_schema`."""
+    singular = kind.lower()
+    return f"""apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: {singular}s.{group}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {singular}s, singular: {singular}, listKind: {kind}List}}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+{textwrap.indent(spec_schema, " " * 14)}"""
 
 
 def needs_shared(path: Path = SHARED):
