@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
+#: the OASIS schema of SARIF 2.1.0
+SARIF_SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 EXAMPLES = ROOT / "examples"
 #: test data shared by the test folders: golden reports, recorded verdicts, the YAML test suite
 DATA = ROOT / "tests" / "data"
@@ -64,6 +68,12 @@ spec:
             spec:
               type: object
 {textwrap.indent(spec_schema, " " * 14)}"""
+
+
+def sarif_validator() -> jsonschema.Draft4Validator:
+    """A validator of SARIF logs against SARIF_SCHEMA (draft 4, with its formats checked)."""
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
 def needs_shared(path: Path = SHARED):
