@@ -12,6 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from kubelint.load.reader import ParsedDocument, read_documents
+from kubelint.model import Source
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
@@ -106,6 +109,11 @@ def lint_core(text: str, **options):
     """Lint a YAML text with the core rules only (unless the test selects others)."""
     options.setdefault("select", CORE_RULES)
     return lint(text, **options)
+
+
+def documents(text: str) -> list[ParsedDocument]:
+    """The documents the loader reads from a text (without the problems it reports), for the reading tests."""
+    return read_documents(Source("t.yaml", text))[0]
 
 
 def by_rule(findings, rule: str):

@@ -12,22 +12,18 @@ import stat
 
 import pytest
 
-from conftest import by_rule, lint
+from conftest import by_rule, documents, lint
 from kubelint import check
 from kubelint.load import exact, fast
 from kubelint.load.exact import parse_exact
 from kubelint.load.limits import KUBERNETES_MAX_DEPTH, MAX_DEPTH
-from kubelint.load.reader import read_documents, split_documents
+from kubelint.load.reader import split_documents
 from kubelint.load.scalars import resolve_plain
 from kubelint.load.sources import decode, discover, read_source
-from kubelint.model import Severity, Source
+from kubelint.model import Severity
 from kubelint.findings.printable import printable
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n"
-
-
-def documents(text: str):
-    return read_documents(Source("t.yaml", text))[0]
 
 
 def nested_flow(depth: int, open_: str = "[", close: str = "]") -> str:
