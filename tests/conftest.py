@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -114,6 +116,24 @@ def lint_core(text: str, **options):
 def documents(text: str) -> list[ParsedDocument]:
     """The documents the loader reads from a text (without the problems it reports), for the reading tests."""
     return read_documents(Source("t.yaml", text))[0]
+
+
+def field_paths(value: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Every path into a tree of mappings and lists (keys and indexes), the tree's own () first."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from field_paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from field_paths(item, prefix + (index,))
+
+
+def put(tree: Any, path: tuple[str | int, ...], value: Any) -> None:
+    """Replace what is at a (non-empty) path of field_paths with value."""
+    for segment in path[:-1]:
+        tree = tree[segment]
+    tree[path[-1]] = value
 
 
 def by_rule(findings, rule: str):

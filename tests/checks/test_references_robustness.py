@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
-from conftest import FIXTURES
+from conftest import FIXTURES, field_paths, put
 from kubelint import Options, check
 from kubelint.checks import Context
 from kubelint.engine.runner import rule_tasks, run_rule
@@ -16,22 +16,6 @@ from kubelint.rules.registry import load_rules
 APP = FIXTURES / "references" / "bookstore.yaml"
 RULES = [rule for rule in load_rules().values() if rule.category == "references"]
 WRONG = [None, "x", 7, [], {}, [None], {"x": None}]
-
-
-def paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from paths(item, prefix + (index,))
-
-
-def put(data, path, value):
-    for segment in path[:-1]:
-        data = data[segment]
-    data[path[-1]] = value
 
 
 def run_rules(resources, result):
@@ -53,7 +37,7 @@ def test_every_field_replaced_by_a_wrong_type_never_crashes():
     resources = result.resources
     runs = 0
     for index, resource in enumerate(resources):
-        for number, path in enumerate(list(paths(resource.data))[1:]):
+        for number, path in enumerate(list(field_paths(resource.data))[1:]):
             value = WRONG[(index + number) % len(WRONG)]
             data = copy.deepcopy(resource.data)
             put(data, path, value)
