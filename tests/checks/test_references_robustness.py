@@ -11,17 +11,16 @@ from conftest import FIXTURES, field_paths, put
 from kubelint import Options, check
 from kubelint.checks import Context
 from kubelint.engine.runner import rule_tasks, run_rule
-from kubelint.rules.registry import load_rules
+from reference_helpers import REFERENCE_RULES
 
 APP = FIXTURES / "references" / "bookstore.yaml"
-RULES = [rule for rule in load_rules().values() if rule.category == "references"]
 WRONG = [None, "x", 7, [], {}, [None], {"x": None}]
 
 
 def run_rules(resources, result):
-    options = Options(select=[rule.id for rule in RULES])
+    options = Options(select=list(REFERENCE_RULES))
     context = Context(resources, result_bundle(result), None, options)
-    for task in rule_tasks({rule.id: rule for rule in RULES}, options, resources):
+    for task in rule_tasks(REFERENCE_RULES, options, resources):
         for _ in run_rule(task, context):
             pass
 
