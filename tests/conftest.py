@@ -14,8 +14,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from kubelint import Options, check
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.model import Source
+from kubelint.rules.registry import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared"))
@@ -87,8 +89,6 @@ def needs_shared(path: Path = SHARED):
 
 def lint(text: str, **options):
     """Lint a YAML text with default options; returns the findings."""
-    from kubelint import Options, check
-
     return check(text=text, name="test.yaml", options=Options(**options)).findings
 
 
@@ -102,8 +102,6 @@ CORE_RULES = ["file", "yaml", "manifest", "schema", "api", "unknown-kind", "name
 def single_object_rules() -> list[str]:
     """Rules that judge one object at a time, as the API server does: the core rules and the
     API-validation rules (category "validation"), without cross-resource or best-practice rules."""
-    from kubelint.rules.registry import load_rules
-
     return CORE_RULES + sorted(r.id for r in load_rules().values() if r.category == "validation")
 
 
