@@ -83,6 +83,12 @@ def sarif_validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    """pre-commit's cache (PRE_COMMIT_HOME) for the hook tests: the hook's environment is built once a module."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def needs_shared(path: Path = SHARED):
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is absent")
 

@@ -32,11 +32,6 @@ sys.exit(main(sys.argv[2:]))
 FINDING = re.compile(r"^\s+(\d+:\d+)\s+(error|warning|info)\s+.*\[([a-z0-9-]+)\]$")
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.email=dev@example.com", "-c", "user.name=Dev", "-c", "commit.gpgsign=false",
                     *args], cwd=repo, check=True, capture_output=True)
