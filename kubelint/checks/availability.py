@@ -11,7 +11,6 @@ rejected by API validation and reported there, not here.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Iterator
 
@@ -125,17 +124,6 @@ def hpa_replicas(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Probl
                       "scales this workload: every apply resets the replica count, then the autoscaler "
                       "scales it again", at_key=True,
                       hint="remove spec.replicas and let the HorizontalPodAutoscaler own it")
-
-
-def scaled(value: Any, total: int, round_up: bool) -> int | None:
-    """intstr.GetScaledValueFromIntOrPercent: an int, or a percentage of total."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _PERCENT.match(value) if isinstance(value, str) else None
-    if not match:
-        return None
-    exact = int(match.group(1)) * total / 100
-    return math.ceil(exact) if round_up else math.floor(exact)
 
 
 def _built_in(resource: Resource) -> bool:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import CheckSet, Context
-from kubelint.checks.availability import scaled
 from kubelint.k8s import workloads
+from kubelint.k8s.objects import scaled
 from kubelint.model import Problem, Resource
 from kubelint.rules.registry import Rule
 
