@@ -48,16 +48,17 @@ import lzma
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # kubelint's reader, from this checkout
 
-from kubelint.load import resources as resource_loader  # noqa: E402
-from kubelint.load.reader import read_documents  # noqa: E402
-from kubelint.load.sources import discover, read_source  # noqa: E402
+from kubelint.load import resources as resource_loader
+from kubelint.load.reader import read_documents
+from kubelint.load.sources import discover, read_source
 
 #: ../shared beside the checkout, or $KUBELINT_SHARED (as the tests read it)
 DEFAULT_SOURCE = Path(os.environ.get("KUBELINT_SHARED", ROOT.parent / "shared")) / "crds"
@@ -246,7 +247,7 @@ def release_of(crds: list[dict], where: str) -> dict[str, str | None]:
         found["release"], found["releaseFrom"] = value, key
         break
     generators = _metadata_values(crds, GENERATOR_KEY) - {"(unknown)"}
-    found["generator"] = f"controller-gen {sorted(generators)[-1]}" if len(generators) == 1 else None
+    found["generator"] = f"controller-gen {generators.pop()}" if len(generators) == 1 else None
     return found
 
 

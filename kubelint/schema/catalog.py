@@ -23,9 +23,10 @@ from __future__ import annotations
 import difflib
 import gc
 import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from kubelint._paths import data_dir
 from kubelint.model import Document, Resource, Source
@@ -124,11 +125,11 @@ class Catalog:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory if directory is not None else data_dir("schemas") / "crds"
         self._index: dict[str, Any] | None = None
-        self._by_group_kind: dict[tuple[str, str], list[dict]] | None = None
+        self._by_group_kind: dict[tuple[str, str], list[dict[str, Any]]] | None = None
         self._lines: list[bytes] | None = None
         self._table: list[Any] = []  # parsed and resolved table entries (None: not parsed yet)
         self._crd_lines: dict[tuple[str, str], int] = {}
-        self._crds: dict[tuple[str, str], dict] = {}
+        self._crds: dict[tuple[str, str], dict[str, Any]] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 
     # --- the index ---------------------------------------------------------------------------
@@ -190,7 +191,7 @@ class Catalog:
         """Every version of group/kind in the first selected bundle that defines it (for "the
         CRD defines only v1, v1beta1" when a manifest asks for another version)."""
         if self._by_group_kind is None:
-            table: dict[tuple[str, str], list[dict]] = {}
+            table: dict[tuple[str, str], list[dict[str, Any]]] = {}
             for api_version, kinds in self.index["kinds"].items():
                 for name, entries in kinds.items():
                     for entry in entries:
@@ -209,13 +210,14 @@ class Catalog:
                 for api_version, kinds in self.index["kinds"].items()
                 for kind, entries in kinds.items() for entry in entries]
 
-    def _kind(self, api_version: str, kind: str, entry: dict) -> CatalogKind:
+    def _kind(self, api_version: str, kind: str, entry: dict[str, Any]) -> CatalogKind:
         return CatalogKind(api_version, kind, entry["plural"], entry["scope"] != "Cluster", entry["served"],
                            entry["storage"], entry["deprecated"], entry["bundle"],
                            self.index["bundles"][entry["bundle"]]["project"], entry["crd"])
 
     def _preference(self, bundle: str) -> int:
-        return self.index["projects"][self.index["bundles"][bundle]["project"]]["bundles"].index(bundle)
+        order: list[str] = self.index["projects"][self.index["bundles"][bundle]["project"]]["bundles"]
+        return order.index(bundle)
 
     # --- the CRDs ----------------------------------------------------------------------------
 
@@ -309,12 +311,13 @@ class Catalog:
     def _entry(self, number: int) -> Any:
         entry = self._table[number]
         if entry is None:
-            entry = self._table[number] = self._resolve(json.loads(self._lines[1 + number]))
+            lines = self._decode()
+            entry = self._table[number] = self._resolve(json.loads(lines[1 + number]))
         return entry
 
 
 @contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Parsing a CRD allocates thousands of containers that live on: without the cyclic collector
     scanning them again and again, it takes half the time (measured in bench/crd_catalog.py)."""
     enabled = gc.isenabled()
