@@ -7,6 +7,8 @@ that value after defaulting; a false result is a ``field.Invalid`` with the rule
 rule sets them). Rules that compare with ``oldSelf`` (transition rules) only run on updates:
 they are skipped, and a ``cel-not-evaluated`` info says so once per rule. So is every rule this
 CEL library cannot run (syntax or functions it lacks, or an evaluation error), never a crash.
+The object is the one the schema check validates (``CustomKind.as_validated``): defaulted, and
+without ``status`` when the status subresource drops it.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     environment = ctx.cache.get("cel-environment") or ctx.cache.setdefault("cel-environment", cel.Environment())
     reported = ctx.cache.setdefault("cel-reported", set())
     schema = custom.schema
-    data = resource.data
-    defaulted = cel.apply_defaults(schema, {k: v for k, v in data.items() if k != "metadata"})
-    defaulted["metadata"] = data.get("metadata")
+    defaulted = custom.as_validated(resource.data)
+    defaulted.setdefault("metadata", None)
     walker = _Walker(environment, custom.key, reported)
     walker.node(schema, defaulted, (), root=True)
     yield from walker.problems

@@ -350,6 +350,7 @@ class _Run:
         if info is not None:
             key = (self.bundle.version, info.definition)
             root = self.bundle.root_schema(info.definition)
+            data = resource.data
         else:
             custom = self.crds.lookup(resource.api_version, resource.kind)
             if custom is None:
@@ -364,9 +365,10 @@ class _Run:
                 yield Problem(("apiVersion",), f"{warning} (from its CustomResourceDefinition)", rule="api-deprecated")
             if custom.schema is None:
                 return
-            key = custom.key
+            # the converted schema refers to this bundle's ObjectMeta: its validator is the bundle's too
+            key = (self.bundle.version,) + custom.key
             root = custom.json_schema(self.bundle.ref("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"))
-        data = resource.data
+            data = custom.as_validated(resource.data)
         errors = self.engine.errors(key, lambda: root, data, self.bundle.uri, self.bundle.defs)
         if errors and any(value_at(data, path) is None for path, _ in errors):
             strip_nulls(data)

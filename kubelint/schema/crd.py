@@ -9,10 +9,12 @@ and list types are honoured.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from kubelint.model import Resource
+from kubelint.schema.cel import apply_defaults
 
 _VALUE_KEYWORDS = ("enum", "pattern", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
                    "minProperties", "maxProperties", "multipleOf", "minimum", "maximum")
@@ -30,14 +32,49 @@ class CustomKind:
     deprecation_warning: str | None
     schema: dict[str, Any] | None
     definition: Resource
-    key: tuple
-    _json_schema: dict | None = None
+    #: the version's place in the CRD's ``spec.versions``
+    index: int
+    #: ``subresources.status`` is set: the API server drops ``status`` on create and keeps the old one
+    #: on update (PrepareForCreate and PrepareForUpdate in apiextensions-apiserver/pkg/registry/
+    #: customresource/strategy.go), so a manifest's status is never validated
+    status_subresource: bool = False
+
+    @property
+    def key(self) -> tuple[str, int, int, int]:
+        """What the validators compiled from this schema are cached under, for the whole process.
+
+        The content of the schema, not the CRD object: a CRD read in a later run may be allocated
+        where a freed one was, and must not be validated with that one's schema. The digest is
+        kept on the CRD (``definition.memo``), so the catalog's CRDs, which are the same objects in
+        every run, are hashed once per process.
+        """
+        memo_key = f"crd-schema-key-{self.index}"
+        found = self.definition.memo.get(memo_key)
+        if found is None:
+            text = json.dumps(self.schema, sort_keys=True, separators=(",", ":"), default=str)
+            found = self.definition.memo[memo_key] = ("crd", len(text), hash(text), self.index)
+        return found
 
     def json_schema(self, object_meta_ref: str) -> dict[str, Any]:
-        """The converted schema, computed once per run."""
-        if self._json_schema is None:
-            self._json_schema = to_json_schema(self.schema or {}, object_meta_ref)
-        return self._json_schema
+        """The converted schema, computed once per CRD object (per run for a CRD of the input,
+        once per process for the catalog's)."""
+        memo_key = f"crd-json-schema-{self.index}-{object_meta_ref}"
+        found = self.definition.memo.get(memo_key)
+        if found is None:
+            found = self.definition.memo[memo_key] = to_json_schema(self.schema or {}, object_meta_ref)
+        return found
+
+    def as_validated(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The object as the API server validates it on create: without ``status`` when the status
+        subresource is on (strategy.go, above), with the schema's defaults applied and nulls of
+        fields that are not nullable pruned first (structural defaulting, KEP-575: the decoder
+        defaults before validation, so a required field with a default may be left out).
+        ``metadata`` is left as it is. A new object; ``data`` is not changed."""
+        body = {k: v for k, v in data.items() if k != "metadata" and not (k == "status" and self.status_subresource)}
+        defaulted = apply_defaults(self.schema, body) if isinstance(self.schema, dict) else body
+        if "metadata" in data:
+            defaulted["metadata"] = data["metadata"]
+        return defaulted
 
     @property
     def api_version(self) -> str:
@@ -63,18 +100,20 @@ class CRDRegistry:
             return
         namespaced = spec.get("scope", "Namespaced") != "Cluster"
         shared_schema = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) else None
+        shared_subresources = spec.get("subresources")  # apiextensions.k8s.io/v1beta1: one for all versions
         for index, version in enumerate(versions):
             if not isinstance(version, dict) or not isinstance(version.get("name"), str):
                 continue
             schema = version.get("schema")
             raw = schema.get("openAPIV3Schema") if isinstance(schema, dict) else shared_schema
+            subresources = version.get("subresources") if "subresources" in version else shared_subresources
             custom = CustomKind(
                 group=group, version=version["name"], kind=kind, plural=str(names.get("plural", "")),
                 namespaced=namespaced, served=bool(version.get("served", True)),
                 deprecated=bool(version.get("deprecated", False)),
                 deprecation_warning=version.get("deprecationWarning"),
-                schema=raw if isinstance(raw, dict) else None, definition=crd,
-                key=("crd", id(crd), index))
+                schema=raw if isinstance(raw, dict) else None, definition=crd, index=index,
+                status_subresource=isinstance(subresources, dict) and isinstance(subresources.get("status"), dict))
             self._kinds[(custom.api_version, kind)] = custom
             self._groups.setdefault((group, kind), []).append(custom)
 
