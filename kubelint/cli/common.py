@@ -14,6 +14,8 @@ from kubelint.config import file as config_module
 from kubelint.config.options import Options
 from kubelint.rules.registry import load_rules
 from kubelint.schema.bundle import UnknownVersion, normalise_version
+from kubelint.schema.catalog import CatalogError
+from kubelint.schema.catalog import select as select_catalog
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
@@ -127,8 +129,10 @@ def options_from_args(args: argparse.Namespace) -> Options:
     if getattr(args, "pod_security", None):  # `kubelint schedule` has no such option
         pod_security["enforce"] = args.pod_security
     nodes, scheduler_config = node_options(args, config)
+    crd_catalog, crd_catalog_dirs = catalog_options(args, config)
     return Options(nodes=nodes, scheduler_config=scheduler_config, kube_version=kube_version, namespace=namespace,
-                   crd_paths=list(config.crds) + list(args.crds),
+                   crd_paths=list(config.crds) + list(args.crds), crd_catalog=crd_catalog,
+                   crd_catalog_dirs=crd_catalog_dirs,
                    select=select or list(config.select), ignore=list(config.ignore) + ignore,
                    severity=dict(config.severity), exclude=list(config.exclude),
                    max_file_size=args.max_file_size * 1024 * 1024, rule_params=dict(config.rules),
@@ -143,6 +147,26 @@ def options_from_args(args: argparse.Namespace) -> Options:
                    context_paths=list(getattr(args, "context", None) or []) or list(config.context),
                    bundles=list(config.bundles), cache=config.cache and not getattr(args, "no_cache", False),
                    render=getattr(args, "render", False) or config.kustomize == "render")
+
+
+def catalog_options(args: argparse.Namespace, config: config_module.Config) -> tuple[list[str] | None, list[str]]:
+    """The bundled catalog's selection (``crd-catalog`` in the configuration) and the catalog folders
+    (``crd-catalog-dirs``, then ``--crd-catalog``), checked: an unknown project or a missing folder
+    is a usage error."""
+    if config.crd_catalog:
+        try:
+            select_catalog(config.crd_catalog)
+        except CatalogError as exc:
+            raise ConfigError(f"{config.path}: {exc}") from None
+    for folder in config.crd_catalog_dirs:
+        if not os.path.isdir(folder):
+            raise ConfigError(f"{config.path}: crd-catalog-dirs: {folder}: no such folder")
+    named = list(getattr(args, "crd_catalog", None) or [])
+    for folder in named:
+        if not os.path.isdir(folder):
+            raise ConfigError(f"--crd-catalog {folder}: no such folder (a folder of CRDs or of JSON Schemas "
+                              "named {kind}_{version}.json)")
+    return config.crd_catalog, list(config.crd_catalog_dirs) + named
 
 
 def write_output(text: str, output: str | None) -> None:

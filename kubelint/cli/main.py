@@ -1,4 +1,4 @@
-"""The command line: ``kubelint check``, ``schedule``, ``rules``, ``explain``.
+"""The command line: ``kubelint check``, ``schedule``, ``rules``, ``explain``, ``crds``.
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
 configuration error, 3 internal error (a bug: please report it).
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from kubelint._version import __version__
+from kubelint.cli import crds as crds_command
 from kubelint.cli import progress as progress_module
 from kubelint.cli import schedule as schedule_command
 from kubelint.cli.common import (
@@ -33,6 +34,7 @@ from kubelint.model import RunResult, Severity
 from kubelint.report import FORMATS, ReportContext, render, repository_root
 from kubelint.rules.docs import explain_rule
 from kubelint.rules.registry import load_rules
+from kubelint.schema.catalog import CatalogError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="explain a rule: what, why, examples, fix")
     explain.add_argument("rule", metavar="RULE")
+
+    crds = commands.add_parser("crds", help="list the bundled CRD catalog: projects, releases, kinds")
+    crds_command.add_arguments(crds)
     return parser
 
 
@@ -70,6 +75,10 @@ def add_common_options(command: argparse.ArgumentParser) -> None:
                          help="namespace of objects that set none (default: default)")
     command.add_argument("--crds", action="append", default=[], metavar="PATH",
                          help="CustomResourceDefinitions to validate custom resources with (may repeat)")
+    command.add_argument("--crd-catalog", action="append", default=[], metavar="DIR",
+                         help="a folder of CRDs or of kubeconform-style JSON Schemas ({kind}_{version}.json, "
+                              "{group}/{kind}_{version}.json) for custom resources whose CRD is not in the input, "
+                              "consulted before the bundled catalog (may repeat)")
     command.add_argument("--select", action="append", default=[], metavar="RULES",
                          help="only these rules (ids or prefixes, comma-separated; may repeat)")
     command.add_argument("--ignore", action="append", default=[], metavar="RULES",
@@ -142,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "explain":
             return run_explain(args)
+        if args.command == "crds":
+            return crds_command.run(args)
         parser.error(f"unknown command {args.command}")
     except ConfigError as exc:
         print(f"kubelint: error: {printable(str(exc))}", file=sys.stderr)
@@ -209,7 +220,7 @@ def run_check(args: argparse.Namespace) -> int:
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
         progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
                                                     color=not args.no_color and "NO_COLOR" not in os.environ)
-    usage_errors: tuple[type[Exception], ...] = (UsageError,)
+    usage_errors: tuple[type[Exception], ...] = (UsageError, CatalogError)
     if options.baseline:
         # Start-up: the baseline imports hashlib (OpenSSL), which runs without --baseline never need.
         from kubelint.findings.baseline import BaselineError

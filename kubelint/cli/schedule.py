@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--namespace", "-n", default=None, help="namespace of objects that set none")
     parser.add_argument("--crds", action="append", default=[], metavar="PATH",
                         help="CustomResourceDefinitions of custom resources in the input (may repeat)")
+    parser.add_argument("--crd-catalog", action="append", default=[], metavar="DIR",
+                        help="a folder of CRDs or kubeconform-style JSON Schemas, before the bundled catalog")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: .kubelint.yaml found upward)")
     parser.add_argument("--max-file-size", type=int, default=64, metavar="MIB", help=MAX_SIZE_HELP)
     parser.add_argument("--no-color", action="store_true", help="never colour the output")

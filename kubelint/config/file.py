@@ -36,6 +36,9 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     crds: list[str] = field(default_factory=list)
+    #: the bundled CRD catalog's projects to use (None: all of them; []: none)
+    crd_catalog: list[str] | None = None
+    crd_catalog_dirs: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
     rules: dict[str, dict] = field(default_factory=dict)
     pod_security: dict[str, str] = field(default_factory=dict)
@@ -61,6 +64,11 @@ KEYS: dict[str, str] = {
     "exclude": "a list of path globs, relative to the configuration file",
     "severity": "a mapping of rule id to error, warning or info",
     "crds": "a list of files or folders with CustomResourceDefinitions",
+    "crd-catalog": "the projects of the bundled CRD catalog to use for custom resources whose CRD is not in the "
+                   "input (`kubelint crds` lists them; a list like [cert-manager, gateway-api/experimental]), or "
+                   "false for none (default: all)",
+    "crd-catalog-dirs": "a list of folders, relative to the configuration file, of CRDs or kubeconform-style JSON "
+                        "Schemas ({kind}_{version}.json), consulted before the bundled catalog",
     "external": "a list of objects that exist in the cluster, like Secret/*/tls-*",
     "rules": "a mapping of rule id to its parameters",
     "pod-security": "the Pod Security level enforced where no Namespace label says (privileged, baseline, "
@@ -178,6 +186,13 @@ def parse_config(raw: dict, path: Path) -> Config:
             config.exclude = _list(path, key, value)
         elif key == "crds":
             config.crds = [str((path.parent / p)) for p in _list(path, key, value)]
+        elif key == "crd-catalog":
+            if value is False:
+                config.crd_catalog = []
+            elif value is not True:
+                config.crd_catalog = _list(path, key, value)
+        elif key == "crd-catalog-dirs":
+            config.crd_catalog_dirs = [str(path.parent / p) for p in _list(path, key, value)]
         elif key == "external":
             config.external = _list(path, key, value)
             check_external(f"{path}: external", config.external)

@@ -21,6 +21,12 @@ class Options:
     kube_version: str | None = None
     namespace: str = "default"
     crd_paths: list[str] = field(default_factory=list)
+    #: the bundled CRD catalog's projects or bundles to use for custom kinds no CRD of the input or of
+    #: ``crd_paths`` defines (kubelint/schema/catalog.py): None is every one, [] turns the catalog off
+    crd_catalog: list[str] | None = None
+    #: a team's own catalogs, consulted before the bundled one: folders of CRDs or of kubeconform-style
+    #: JSON Schemas (kubelint/schema/catalog_folder.py)
+    crd_catalog_dirs: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)

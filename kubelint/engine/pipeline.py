@@ -34,7 +34,9 @@ from kubelint.project.patches import PATCH_INVALID, json_patch_problems
 from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import Bundle, load_bundle, normalise_version
-from kubelint.schema.crd import CRDRegistry
+from kubelint.schema.catalog import Catalog, Selection, default_catalog
+from kubelint.schema.catalog_folder import FolderCatalog
+from kubelint.schema.crd import CRDRegistry, CustomKind
 from kubelint.schema.nodepool import nodepool_crd
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
 
@@ -88,6 +90,7 @@ def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<t
         runner.read_crds(crd_path)
     if options.render:
         runner.render()
+    runner.use_catalogs()
     with _frozen_heap():
         runner.validate()
         runner.run_checks()
@@ -124,6 +127,11 @@ class _Run:
         self.engine = engine(options.schema_engine)
         self.crds = CRDRegistry()
         self.crds.add(nodepool_crd())  # kubelint.io/v1alpha1 NodePool, the compact node inventory
+        #: CRDs taken from a catalog (--crd-catalog folders, the bundled one), by id: where each comes from
+        self.from_catalog: dict[int, str] = {}
+        self.catalog: Catalog | None = None  # the bundled catalog, once a custom kind asked for it
+        self.catalog_selection: Selection | None = None
+        self.folders = [FolderCatalog(folder) for folder in options.crd_catalog_dirs]
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
         self.findings: list[Finding] = []
@@ -244,6 +252,46 @@ class _Run:
                     if _is_crd(resource):
                         self.crds.add(resource)
 
+    def use_catalogs(self) -> None:
+        """The CRDs of custom kinds that no CRD of the input or of --crds defines: from the
+        --crd-catalog folders in their order, then from the bundled catalog (the projects that the
+        configuration's ``crd-catalog`` selects). A kind (group and kind) that the input or --crds
+        defines is never taken from a catalog, in any version: the input's CRD is the one the
+        cluster gets. Runs without custom resources read no catalog at all."""
+        wanted: dict[tuple[str, str], None] = {}
+        for resource in [*self.resources, *(r for objects in self.rendered.values() for r in objects)]:
+            if self.bundle.kind(resource.api_version, resource.kind) is None and resource.group and \
+                    not self.crds.versions_of(resource.group, resource.kind):
+                wanted[(resource.api_version, resource.kind)] = None
+        for api_version, kind in wanted:
+            found = self._catalog_crd(api_version, kind)
+            if found is not None and id(found[0]) not in self.from_catalog:
+                self.from_catalog[id(found[0])] = found[1]
+                self.crds.add(found[0])
+
+    def _catalog_crd(self, api_version: str, kind: str) -> tuple[Resource, str] | None:
+        """The first catalog CRD that defines apiVersion/kind, and where it comes from."""
+        for folder in self.folders:
+            crd = folder.lookup(api_version, kind)
+            if crd is not None:
+                return crd, crd.file
+        catalog, selection = self._bundled()
+        entry = catalog.lookup(api_version, kind, selection) if selection else None
+        if entry is None:
+            return None
+        return catalog.resource(entry), catalog.describe(entry)
+
+    def _bundled(self) -> tuple[Catalog, Selection]:
+        """The bundled catalog and the selection of its bundles, read on first use."""
+        if self.catalog is None or self.catalog_selection is None:
+            self.catalog = default_catalog()
+            self.catalog_selection = self.catalog.select(self.options.crd_catalog)
+        return self.catalog, self.catalog_selection
+
+    def origin(self, custom: CustomKind) -> str:
+        """Where a custom kind's CRD comes from, for messages."""
+        return self.from_catalog.get(id(custom.definition), "its CustomResourceDefinition")
+
     # --- rendering (--render) ---------------------------------------------------------------
 
     def render(self) -> None:
@@ -347,6 +395,7 @@ class _Run:
         if lifecycle_problem is not None:
             yield lifecycle_problem
         info = self.bundle.kind(resource.api_version, resource.kind)
+        key: tuple[object, ...]
         if info is not None:
             key = (self.bundle.version, info.definition)
             root = self.bundle.root_schema(info.definition)
@@ -357,12 +406,19 @@ class _Run:
                 if lifecycle_problem is None:
                     yield self._unknown_kind(resource)
                 return
-            if not custom.served:
+            if not custom.served and id(custom.definition) in self.from_catalog:
+                # a catalog holds one release of the project; the cluster may run an older one that serves it
+                yield Problem(("apiVersion",), f"{resource.api_version} {resource.kind} is not served by "
+                              f"{self.origin(custom)}: if the cluster runs that release, the API server "
+                              "rejects it", rule="api-unavailable", severity=Severity.WARNING,
+                              hint="use a version that release serves, or pass the CRD the cluster runs with "
+                                   "--crds PATH")
+            elif not custom.served:
                 yield Problem(("apiVersion",), f"{resource.api_version} {resource.kind} is not served: its "
                               "CustomResourceDefinition sets served: false for this version", rule="api-unavailable")
             if custom.deprecated:
                 warning = custom.deprecation_warning or f"{resource.api_version} {resource.kind} is deprecated"
-                yield Problem(("apiVersion",), f"{warning} (from its CustomResourceDefinition)", rule="api-deprecated")
+                yield Problem(("apiVersion",), f"{warning} (from {self.origin(custom)})", rule="api-deprecated")
             if custom.schema is None:
                 return
             # the converted schema refers to this bundle's ObjectMeta: its validator is the bundle's too
@@ -391,16 +447,46 @@ class _Run:
             return Problem(("kind",), f'Kubernetes {self.bundle.version} has no kind "{resource.kind}" in '
                            f"{resource.api_version}", rule="unknown-kind", severity=Severity.ERROR,
                            hint="check the spelling of kind (it is case-sensitive) and apiVersion")
-        crd_versions = self.crds.versions_of(group, resource.kind)
+        crd_versions = [c for c in self.crds.versions_of(group, resource.kind)
+                        if id(c.definition) not in self.from_catalog]
         if crd_versions:
             served = ", ".join(c.api_version for c in crd_versions)
             return Problem(("apiVersion",), f"{resource.api_version} {resource.kind}: its "
                            f"CustomResourceDefinition defines only {served}", rule="unknown-kind",
                            severity=Severity.ERROR)
-        return Problem(("kind",), f"no schema for {resource.api_version} {resource.kind}: it is not a built-in "
-                       f"kind of Kubernetes {self.bundle.version} and no CustomResourceDefinition in the input "
-                       "defines it, so it was not validated", rule="unknown-kind",
-                       hint="pass the CRD with --crds PATH, or ignore the rule unknown-kind for this kind")
+        return self._not_in_catalogs(resource)
+
+    def _not_in_catalogs(self, resource: Resource) -> Problem:
+        """unknown-kind for a custom kind that neither the input nor a catalog defines in its version.
+
+        A catalog that defines other versions is a warning, not an error: it holds one release of the
+        project, and the cluster may run another."""
+        group, kind = resource.group, resource.kind
+        for folder in self.folders:
+            versions = folder.versions_of(group, kind)
+            if versions:
+                return self._other_versions(resource, f"the CRD catalog {folder.folder} defines", versions)
+        catalog, selection = self._bundled()
+        entries = catalog.versions_of(group, kind, selection)
+        if entries:
+            return self._other_versions(resource, catalog.describe(entries[0]) + " define",
+                                        [e.api_version for e in entries])
+        hint = ("pass the CRD with --crds PATH (or a folder of CRDs or kubeconform JSON Schemas with --crd-catalog "
+                "DIR), or ignore the rule unknown-kind for this kind")
+        left_out = catalog.versions_of(group, kind)
+        if left_out:
+            hint = (f"the bundled catalog has {kind} ({left_out[0].project}), but the configuration's crd-catalog "
+                    f"leaves it out: add {left_out[0].project} to crd-catalog, or " + hint)
+        bundled = " or the bundled CRD catalog" if selection else ""
+        return Problem(("kind",), f"no schema for {resource.api_version} {kind}: it is not a built-in kind of "
+                       f"Kubernetes {self.bundle.version} and no CustomResourceDefinition of the input{bundled} "
+                       "defines it, so it was not validated", rule="unknown-kind", hint=hint)
+
+    def _other_versions(self, resource: Resource, origin_defines: str, versions: list[str]) -> Problem:
+        return Problem(("apiVersion",), f"no schema for {resource.api_version} {resource.kind}: {origin_defines} only "
+                       f"{', '.join(versions)}, so it was not validated", rule="unknown-kind",
+                       hint="use one of those versions if the cluster runs that release; otherwise pass the CRD "
+                            "the cluster runs with --crds PATH")
 
     # --- checks ----------------------------------------------------------------------------
 

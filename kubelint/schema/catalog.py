@@ -180,12 +180,14 @@ class Catalog:
         return Selection(chosen)
 
     def lookup(self, api_version: str, kind: str, selection: Selection | None = None) -> CatalogKind | None:
-        """The catalog's entry for apiVersion/kind in the selected bundles (the preferred channel first)."""
-        entries = self.index["kinds"].get(api_version, {}).get(kind, ())
-        for entry in entries:
-            if selection is None or entry["bundle"] in selection:
-                return self._kind(api_version, kind, entry)
-        return None
+        """The catalog's entry for apiVersion/kind in the selected bundles: the preferred channel first,
+        among the channels that serve this version (gateway-api's standard channel keeps v1alpha2
+        TCPRoute unserved, the experimental one serves it); else the preferred channel's."""
+        entries = [e for e in self.index["kinds"].get(api_version, {}).get(kind, ())
+                   if selection is None or e["bundle"] in selection]
+        served = [e for e in entries if e["served"]]
+        chosen = (served or entries)[:1]
+        return self._kind(api_version, kind, chosen[0]) if chosen else None
 
     def versions_of(self, group: str, kind: str, selection: Selection | None = None) -> list[CatalogKind]:
         """Every version of group/kind in the first selected bundle that defines it (for "the
@@ -252,6 +254,12 @@ class Catalog:
             resource = self._resources[key] = Resource(document, (), data, data["apiVersion"], data["kind"],
                                                        entry.crd, None)
         return resource
+
+    def describe(self, entry: CatalogKind) -> str:
+        """Where entry's schema comes from, for messages: ``the bundled cert-manager CRDs of commit
+        2d0d7f7f7424``, ``the bundled prometheus-operator CRDs of release 0.93.0``."""
+        label = self._origin_label(entry)
+        return f"the bundled {entry.bundle} CRDs of {label if label.startswith('commit ') else 'release ' + label}"
 
     def _origin_label(self, entry: CatalogKind) -> str:
         source = self.index["bundles"][entry.bundle]["crds"][entry.crd]

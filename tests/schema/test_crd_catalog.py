@@ -1,10 +1,10 @@
 """The bundled CRD catalog (schemas/crds, kubelint/schema/catalog.py) and its builder.
 
 The fixtures under tests/data/crd-catalog/<project>/ are custom resources written for these tests:
-valid.yaml must pass, invalid.yaml must be reported exactly at its '# expect:' lines. Until the
-engine consults the catalog by itself, the catalog's CRDs are handed to kubelint like a --crds
-folder; the tests that read ../shared/crds (marker shared) check that they validate exactly as
-the upstream CRDs do.
+valid.yaml must pass, invalid.yaml must be reported exactly at its '# expect:' lines, linted as
+they are: the engine takes their CRDs from the catalog. The tests that read ../shared/crds (marker
+shared) check that the catalog's CRDs, handed to kubelint as a --crds file, validate exactly as the
+upstream CRDs do.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED, needs_shared
+from conftest import CORE_RULES, ROOT, SHARED, lint, needs_shared
 from kubelint import Options, check
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import read_documents
@@ -77,12 +77,16 @@ def catalog_crds_for(project: str, folder: Path, catalog: Catalog | None = None)
     return path
 
 
-def lint_fixtures(project: str, crd_path: Path) -> dict[str, list]:
-    """The findings on the valid and on the invalid fixture, each linted on its own (together they
-    would be duplicate resources)."""
+#: what judges one custom resource as the API server does: reading, the schema, the API lifecycle, CEL
+SCHEMA_RULES = CORE_RULES + ["cel"]
+
+
+def lint_fixtures(project: str, **options) -> dict[str, list]:
+    """The findings of the schema rules on the valid and on the invalid fixture, each linted on its own
+    (together they would be duplicate resources)."""
     found = {}
     for name in ("valid.yaml", "invalid.yaml"):
-        found[name] = check([str(FIXTURES / project / name)], options=Options(crd_paths=[str(crd_path)])).findings
+        found[name] = check([str(FIXTURES / project / name)], options=Options(select=SCHEMA_RULES, **options)).findings
     return found
 
 
@@ -104,9 +108,10 @@ def test_every_bundled_project_has_fixtures():
 
 
 @pytest.mark.parametrize("project", PROJECTS)
-def test_fixtures_against_the_catalog(project, tmp_path):
-    """valid.yaml passes and invalid.yaml is reported exactly at its markers, with the bundled CRDs."""
-    found = lint_fixtures(project, catalog_crds_for(project, tmp_path))
+def test_fixtures_against_the_catalog(project):
+    """valid.yaml passes and invalid.yaml is reported exactly at its markers, by the engine with the
+    bundled CRDs (no --crds)."""
+    found = lint_fixtures(project)
     assert reported(found["valid.yaml"]) == []
     expected = sorted((line, rule) for line, rule, _ in parse_expectations((FIXTURES / project / "invalid.yaml")
                                                                             .read_text()))
