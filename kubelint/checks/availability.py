@@ -23,15 +23,15 @@ from kubelint.rules.registry import Rule
 PARAMS = {"check": ""}
 CHECKS = CheckSet()
 
-SPREAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
-BUDGET_KINDS = frozenset({"Deployment", "StatefulSet"})
+SPREAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "Rollout"})
+BUDGET_KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
 ROLLING_KINDS = frozenset({"Deployment", "DaemonSet", "StatefulSet"})
 _PERCENT = re.compile(r"(\d+)%\Z")
 
 
-@CHECKS("single-replica", kinds={"Deployment"})
+@CHECKS("single-replica", kinds={"Deployment", "Rollout"})
 def single_replica(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
-    if not _built_in(resource):
+    if not _replicated(resource):
         return
     scale = workloads.coverage(ctx).scale(resource)
     if scale is None or scale[1] != 1:
@@ -47,7 +47,7 @@ def single_replica(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Pro
 
 @CHECKS("anti-affinity", kinds=SPREAD_KINDS)
 def anti_affinity(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
-    if not _built_in(resource):
+    if not _replicated(resource):
         return
     scale = workloads.coverage(ctx).scale(resource)
     if scale is None or scale[1] < 2:
@@ -75,7 +75,7 @@ def anti_affinity(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Prob
 
 @CHECKS("pdb-missing", kinds=BUDGET_KINDS)
 def pdb_missing(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
-    if not _built_in(resource):
+    if not _replicated(resource):
         return
     cover = workloads.coverage(ctx)
     scale = cover.scale(resource)
@@ -115,7 +115,7 @@ def rolling_update(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Pro
 
 @CHECKS("hpa-replicas", kinds=BUDGET_KINDS)
 def hpa_replicas(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
-    if not _built_in(resource):
+    if not _replicated(resource):
         return
     hpa = workloads.coverage(ctx).hpa_for(resource)
     spec = resource.data.get("spec")
@@ -124,6 +124,12 @@ def hpa_replicas(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Probl
                       "scales this workload: every apply resets the replica count, then the autoscaler "
                       "scales it again", at_key=True,
                       hint="remove spec.replicas and let the HorizontalPodAutoscaler own it")
+
+
+def _replicated(resource: Resource) -> bool:
+    """A workload whose pods are replicas of one template: a built-in one (not a custom resource that
+    reuses the kind's name) or an Argo Rollout, which runs its pods as a Deployment does."""
+    return k8s.acts_as(resource) in k8s.REPLICATED_KINDS
 
 
 def _built_in(resource: Resource) -> bool:

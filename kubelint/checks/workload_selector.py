@@ -5,7 +5,8 @@ ValidateStatefulSetSpec (pkg/apis/apps/validation: "empty selector is invalid",
 "`selector` does not match template `labels`"), ValidateJobSpec (pkg/apis/batch/validation:
 the labels the Job controller generates count as present) and
 ValidateReplicationControllerSpec (pkg/apis/core/validation: a map selector, defaulted from
-the template's labels when empty).
+the template's labels when empty). An Argo Rollout is checked as Argo Rollouts' ValidateRolloutSpec
+checks it (pkg/apis/rollouts/validation/validation.go: the same two rules, InvalidSpec).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ APPS_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 
 def check_run(rule, ctx) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
-    for group, kind in [("apps", k) for k in APPS_KINDS] + [("batch", "Job"), ("", "ReplicationController")]:
+    for group, kind in [("apps", k) for k in APPS_KINDS] + [("batch", "Job"), ("", "ReplicationController"),
+                                                             ("argoproj.io", "Rollout")]:
         for resource in g.of_kind(group, kind):
             if resource.group == group:   # not an alias (an extensions/v1beta1 Deployment defaulted its selector)
                 for problem in _check(resource, kind):
@@ -54,9 +56,9 @@ def _check(resource: Resource, kind: str) -> Iterator[Problem]:
             selector = selectors.from_label_selector(raw)
     except selectors.SelectorError:
         return           # reported by the schema and label rules
-    if selector.everything and kind in APPS_KINDS:
-        yield Problem(("spec", "selector"), f"spec.selector is empty: the API server rejects a {kind} whose "
-                      "selector selects every pod (empty selector is invalid)",
+    if selector.everything and (kind in APPS_KINDS or kind == "Rollout"):
+        yield Problem(("spec", "selector"), f"spec.selector is empty, so it would select every pod: "
+                      f"{_verdict(kind)} (empty selector is invalid)",
                       hint="select the pod template's identifying labels, e.g. matchLabels: "
                            "{app.kubernetes.io/name: <name>}", at_key=True)
         return
@@ -70,11 +72,19 @@ def _check(resource: Resource, kind: str) -> Iterator[Problem]:
         detail = (f'the template has {requirement.key}={have}' if have is not None
                   else f'the template has no label "{requirement.key}"')
         yield Problem(path, f"spec.selector ({requirement}) does not match the pod template's labels: {detail} "
-                      f"(its labels: {shown}); the API server rejects the {kind} (`selector` does not match "
+                      f"(its labels: {shown}); {_verdict(kind)} (`selector` does not match "
                       "template `labels`)",
                       hint=f"make {format_path(('spec', 'template', 'metadata', 'labels'))} carry every label "
                            "the selector requires (the selector cannot change after creation)")
         return
+
+
+def _verdict(kind: str) -> str:
+    """Who turns the workload down: the API server, or for a Rollout the Argo Rollouts controller
+    (ValidateRolloutSpec in pkg/apis/rollouts/validation/validation.go: the Rollout is InvalidSpec)."""
+    if kind == "Rollout":
+        return "Argo Rollouts marks the Rollout InvalidSpec and runs no pods for it"
+    return f"the API server rejects the {kind}"
 
 
 def _requirement_path(raw, kind: str, requirement, index: int):

@@ -47,6 +47,9 @@ GENERATED_LABELS = {
                       "batch.kubernetes.io/job-name", "batch.kubernetes.io/job-completion-index"}),
 }
 GENERATED_LABELS["CronJob"] = GENERATED_LABELS["Job"]
+GENERATED_LABELS["ScaledJob"] = GENERATED_LABELS["Job"]   # KEDA's Jobs are Jobs
+#: Argo Rollouts labels each ReplicaSet's pods with the hash of its template (DefaultRolloutUniqueLabelKey)
+GENERATED_LABELS["Rollout"] = frozenset({"rollouts-pod-template-hash"})
 
 #: kinds that are cluster policy rather than application objects: references to them are
 #: checked only when the input defines some, or the configuration declares some as external
@@ -54,7 +57,8 @@ CHECKED_WHEN_PRESENT = frozenset({("storage.k8s.io", "StorageClass"), ("networki
                                   ("node.k8s.io", "RuntimeClass")})
 
 WORKLOAD_GROUPS = {"Pod": "", "ReplicationController": "", "Deployment": "apps", "ReplicaSet": "apps",
-                   "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch", "CronJob": "batch"}
+                   "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch", "CronJob": "batch",
+                   **{kind: group for group, kind in k8s.CUSTOM_WORKLOADS}}
 
 CHECKED_WHEN_PRESENT_KINDS = frozenset(kind for _, kind in CHECKED_WHEN_PRESENT)
 
@@ -153,8 +157,8 @@ class Graph:
             same = self.objects.setdefault((group, kind, namespace, name), [])
             same.append(resource)
             duplicate = len(same) > 1
-        spec_path = k8s.POD_SPEC_PATHS.get(kind)
-        if spec_path is None or kind == "PodTemplate" or raw_group not in ("", "apps", "batch"):
+        spec_path = k8s.pod_spec_path(raw_group, kind)
+        if spec_path is None or kind == "PodTemplate":
             return
         spec = k8s.get(resource.data, spec_path)
         if not isinstance(spec, dict):
@@ -553,13 +557,14 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 def _replicas(resource: Resource) -> int | None:
     spec = resource.data.get("spec")
     spec = spec if isinstance(spec, dict) else {}
-    kind = resource.kind
+    kind = k8s.acts_as(resource)
     if kind == "DaemonSet":
         return None
     if kind == "Pod":
         return 1
     if kind == "Job":
-        value = integer(spec.get("parallelism"))
+        job = spec.get("jobTargetRef") if resource.kind == "ScaledJob" else spec
+        value = integer(job.get("parallelism")) if isinstance(job, dict) else None
         return 1 if value is None else value
     if kind == "CronJob":
         value = integer(k8s.get(spec, ("jobTemplate", "spec", "parallelism")))

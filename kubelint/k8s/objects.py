@@ -27,8 +27,18 @@ POD_SPEC_PATHS: dict[str, Path] = {
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
-WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"}
-POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
+#: the groups of the built-in kinds above (an ``example.com`` Deployment is someone else's)
+BUILTIN_WORKLOAD_GROUPS = ("", "apps", "batch")
+#: custom kinds that run pods from a pod template, by (group, kind): where the template's spec is, and
+#: the built-in kind they act as, whose rules they get. Argo Rollouts' Rollout makes ReplicaSets from
+#: its template as a Deployment does (rollout/replicaset.go); KEDA's ScaledJob makes Jobs from its
+#: jobTargetRef (pkg/scaling/executor/scale_jobs.go).
+CUSTOM_WORKLOADS: dict[tuple[str, str], tuple[Path, str]] = {
+    ("argoproj.io", "Rollout"): (("spec", "template", "spec"), "Deployment"),
+    ("keda.sh", "ScaledJob"): (("spec", "jobTargetRef", "template", "spec"), "Job"),
+}
+WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS) - {"PodTemplate"} | {kind for _, kind in CUSTOM_WORKLOADS}
+POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS) | {kind for _, kind in CUSTOM_WORKLOADS}
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
@@ -50,17 +60,34 @@ def get(data: Any, path: Path, default: Any = None) -> Any:
     return data
 
 
+def pod_spec_path(group: str, kind: str) -> Path | None:
+    """Where a kind keeps its pod spec: a built-in workload's, or a workload-like custom kind's."""
+    if group in BUILTIN_WORKLOAD_GROUPS:
+        return POD_SPEC_PATHS.get(kind)
+    custom = CUSTOM_WORKLOADS.get((group, kind))
+    return custom[0] if custom is not None else None
+
+
+def acts_as(resource: Resource) -> str | None:
+    """The built-in workload kind whose rules apply to a resource: its own kind for a built-in workload,
+    Deployment for an Argo Rollout, Job for a KEDA ScaledJob; None for anything else."""
+    if resource.group in BUILTIN_WORKLOAD_GROUPS:
+        return resource.kind if resource.kind in POD_SPEC_PATHS else None
+    custom = CUSTOM_WORKLOADS.get((resource.group, resource.kind))
+    return custom[1] if custom is not None else None
+
+
 def pod_spec(resource: Resource) -> tuple[Path, dict] | None:
-    """The pod spec of a workload (Pod, Deployment, CronJob ...) with its path, or None.
+    """The pod spec of a workload (Pod, Deployment, CronJob, an Argo Rollout ...) with its path, or None.
 
     Dozens of rules ask for it: it is looked up once per resource (``resource.memo``).
     """
     memo = resource.memo
     if "pod_spec" in memo:
         return memo["pod_spec"]
-    path = POD_SPEC_PATHS.get(resource.kind)
+    path = pod_spec_path(resource.group, resource.kind)
     found = None
-    if path is not None and resource.group in ("", "apps", "batch"):
+    if path is not None:
         spec = get(resource.data, path)
         if isinstance(spec, dict):
             found = (path, spec)
@@ -69,7 +96,7 @@ def pod_spec(resource: Resource) -> tuple[Path, dict] | None:
 
 
 def pod_template_metadata_path(resource: Resource) -> Path | None:
-    path = POD_SPEC_PATHS.get(resource.kind)
+    path = pod_spec_path(resource.group, resource.kind)
     if path is None or resource.kind == "Pod":
         return None
     return path[:-1] + ("metadata",)
@@ -232,8 +259,9 @@ REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "Replic
 
 
 def is_workload(resource: Resource) -> bool:
-    """A built-in kind that runs pods from a pod spec (Pod, Deployment, CronJob ...)."""
-    return resource.kind in WORKLOAD_KINDS and resource.group in ("", "apps", "batch")
+    """A kind that runs pods from a pod spec (Pod, Deployment, CronJob, an Argo Rollout ...)."""
+    acting = acts_as(resource)
+    return acting is not None and acting != "PodTemplate"
 
 
 def pod_template_labels(resource: Resource) -> dict:
@@ -248,7 +276,7 @@ def pod_template_labels(resource: Resource) -> dict:
 
 def replicas(resource: Resource) -> int | None:
     """spec.replicas of a replicated workload (the API server defaults it to 1), else None."""
-    if resource.kind not in REPLICATED_KINDS or resource.group not in ("", "apps"):
+    if acts_as(resource) not in REPLICATED_KINDS:
         return None
     value = get(resource.data, ("spec", "replicas"), 1)
     if value is None:

@@ -41,7 +41,7 @@ DEFAULT_MILLI_CPU_REQUEST = 100  # pkg/scheduler/util/pod_resources.go
 DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 DEFAULT_SCHEDULER = "default-scheduler"
-REPLICATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet")
+REPLICATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "Rollout")  # Argo Rollouts: replicas as a Deployment
 CONTROLLER_KINDS = REPLICATED_KINDS + ("DaemonSet", "Job", "CronJob")
 POD_LEVEL_RESOURCES = ("cpu", "memory")
 
@@ -629,21 +629,21 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
     daemonsets: list[tuple[Workload, dict]] = []
     notes: list[tuple[Resource, str]] = []
     for resource in resources:
-        kind = resource.kind
-        if kind not in k8s.WORKLOAD_KINDS or resource.group not in ("", "apps", "batch"):
-            continue
-        if kind == "Pod" and resource.group != "":
+        # the built-in kind whose pods it runs: an Argo Rollout's are a Deployment's, a ScaledJob's a Job's
+        kind = k8s.acts_as(resource)
+        if kind is None or kind == "PodTemplate" or kind == "Pod" and resource.group != "":
             continue
         template = _template(resource)
         if template is None or not resource.name:
             continue
         spec, metadata = template
         namespace = resource.namespace or "default"
-        workload = Workload(kind, namespace, resource.name, resource, template_labels=_labels(metadata))
+        workload = Workload(resource.kind, namespace, resource.name, resource, template_labels=_labels(metadata))
         data = resource.data
-        rejected = _rejected(resource, spec, workload.template_labels)
+        rejected = _rejected(resource, kind, spec, workload.template_labels)
         if rejected is not None:
-            notes.append((resource, f"creates no pods: the API server rejects it ({rejected})"))
+            who = "Argo Rollouts marks it InvalidSpec" if resource.kind == "Rollout" else "the API server rejects it"
+            notes.append((resource, f"creates no pods: {who} ({rejected})"))
             continue
         if kind == "Pod":
             phase = k8s.get(data, ("status", "phase"))
@@ -669,8 +669,7 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
             continue
         if kind in REPLICATED_KINDS:
             replicas = _int(k8s.get(data, ("spec", "replicas")), 1)
-            group = resource.group
-            hpa = hpas.get((group, kind, namespace, resource.name))
+            hpa = hpas.get((resource.group, resource.kind, namespace, resource.name))
             if hpa is not None:
                 workload.hpa = hpa
                 replicas = max(replicas, hpa[0])
@@ -681,6 +680,9 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
                                      else sel.set_selector(workload.template_labels))
             else:
                 workload.selector = sel.safe_label_selector(k8s.get(data, ("spec", "selector")))
+        elif kind == "Job" and resource.kind == "ScaledJob":
+            # KEDA starts up to maxReplicaCount Jobs as its triggers ask: one of them is what always fits
+            workload.replicas = _job_pods(k8s.get(data, ("spec", "jobTargetRef")))
         elif kind == "Job":
             workload.replicas = _job_pods(data.get("spec"))
             if k8s.get(data, ("spec", "suspend")) is True:
@@ -698,13 +700,13 @@ def expand(resources: list[Resource], admission: Admission) -> Expansion:
     return Expansion(workloads, daemonsets, notes)
 
 
-def _rejected(resource: Resource, spec: dict, template_labels: dict[str, str]) -> str | None:
+def _rejected(resource: Resource, kind: str, spec: dict, template_labels: dict[str, str]) -> str | None:
     """The validation errors that keep a workload from creating any pod (pkg/apis/apps/validation,
-    pkg/apis/core/validation): no containers; for apps/v1 controllers, no selector, or one that does
-    not select the pod template's labels."""
+    pkg/apis/core/validation, and Argo Rollouts' ValidateRolloutSpec): no containers; for apps/v1
+    controllers and Rollouts, no selector, or one that does not select the pod template's labels."""
     if not [c for c in spec.get("containers") or [] if isinstance(c, dict)]:
         return "spec.containers: Required value"
-    if resource.group == "apps":
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):   # apps/v1, or a Rollout
         raw = k8s.get(resource.data, ("spec", "selector"))
         if not isinstance(raw, dict) or not (raw.get("matchLabels") or raw.get("matchExpressions")):
             return "spec.selector: Required value"
@@ -742,16 +744,17 @@ def new_replica(workload: Workload, ordinal: int, *, revision: str | None = None
         start = _int(k8s.get(workload.resource.data, ("spec", "ordinals", "start")), 0) if workload.resource else 0
     number = start + ordinal
     name = f"{workload.name}-{number}"
-    if kind == "Deployment":
+    if kind in ("Deployment", "Rollout"):
         pod_hash = revision or revision_hash(workload)
-        labels["pod-template-hash"] = pod_hash
+        hash_label = "pod-template-hash" if kind == "Deployment" else "rollouts-pod-template-hash"
+        labels[hash_label] = pod_hash
         if owner_selector is not None and not owner_selector.nothing:
-            owner_selector = owner_selector.add(Requirement("pod-template-hash", "In", (pod_hash,)))
+            owner_selector = owner_selector.add(Requirement(hash_label, "In", (pod_hash,)))
     elif kind == "StatefulSet":
         labels["controller-revision-hash"] = f"{workload.name}-{revision or revision_hash(workload)}"
         labels["statefulset.kubernetes.io/pod-name"] = name
         labels["apps.kubernetes.io/pod-index"] = str(number)
-    elif kind in ("Job", "CronJob"):
+    elif kind in ("Job", "CronJob", "ScaledJob"):
         job = workload.name if kind == "Job" else f"{workload.name}-job"
         labels.setdefault("batch.kubernetes.io/job-name", job)
         labels.setdefault("job-name", job)
@@ -761,7 +764,7 @@ def new_replica(workload: Workload, ordinal: int, *, revision: str | None = None
 
 
 def _add_replicas(workload: Workload, count: int) -> None:
-    revision = revision_hash(workload) if workload.kind in ("Deployment", "StatefulSet") else None
+    revision = revision_hash(workload) if workload.kind in ("Deployment", "StatefulSet", "Rollout") else None
     for ordinal in range(count):
         workload.pods.append(new_replica(workload, ordinal, revision=revision))
 

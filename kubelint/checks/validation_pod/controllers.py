@@ -9,6 +9,7 @@ validateJobSpec (validatePodTemplateSpec) in pkg/apis/batch/validation/validatio
 
 from __future__ import annotations
 
+from kubelint.k8s import objects as k8s
 from kubelint.k8s.apivalidation import Errors, present
 from kubelint.model import Path, Resource
 
@@ -20,7 +21,8 @@ ALWAYS_RESTART = {"Deployment": "Deployment", "ReplicaSet": "ReplicaSet", "State
 def validate_controller_template(errors: Errors, resource: Resource, path: Path, spec: dict) -> None:
     """restartPolicy and activeDeadlineSeconds as each controller's validation requires them."""
     policy = spec.get("restartPolicy") or "Always"   # SetDefaults_PodSpec
-    if resource.kind in ALWAYS_RESTART:
+    acting = k8s.acts_as(resource)   # an Argo Rollout's template is its ReplicaSets', a ScaledJob's its Jobs'
+    if acting in ALWAYS_RESTART:
         if isinstance(policy, str) and policy != "Always":
             errors.unsupported(path + ("restartPolicy",), policy, ["Always"],
                                hint=f"a {resource.kind} restarts its pods Always; use a Job for run-to-completion "
@@ -29,7 +31,7 @@ def validate_controller_template(errors: Errors, resource: Resource, path: Path,
             errors.forbidden(path + ("activeDeadlineSeconds",),
                              f"activeDeadlineSeconds in {resource.kind} is not Supported",
                              hint="remove activeDeadlineSeconds from the pod template")
-    elif resource.kind in ("Job", "CronJob") and resource.group == "batch":
+    elif acting in ("Job", "CronJob"):
         if isinstance(policy, str) and policy not in ("OnFailure", "Never"):
             shown = "restartPolicy defaults to Always, which a Job does not allow" if "restartPolicy" not in spec \
                 else None
