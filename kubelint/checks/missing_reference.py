@@ -2,9 +2,10 @@
 the input, nor built into Kubernetes, nor declared external; or to a key or port it lacks.
 
 One mechanism for many rules, bound by parameters as kube-linter binds its templates:
-``kinds`` are the target kinds (ConfigMap, Secret, ServiceAccount ...), ``sources`` the
-kinds of the referring objects (empty: any; ``workloads``: every kind with a pod
-template). The references themselves are extracted once per run by ``kubelint.crossref.references``
+``kinds`` are the target kinds (ConfigMap, Secret, ServiceAccount ...; empty: whatever the
+sources refer to, for references whose target kind the referring object chooses, like a
+scaleTargetRef), ``sources`` the kinds of the referring objects (empty: any; ``workloads``:
+every kind with a pod template). The references themselves are extracted once per run by ``kubelint.crossref.references``
 and resolved by ``kubelint.crossref.graph.Graph.check_reference``.
 """
 
@@ -23,9 +24,11 @@ def check_run(rule, ctx) -> Iterator:
     sources = set()
     for source in rule.params.get("sources") or []:
         sources |= k8s.WORKLOAD_KINDS | {"PodTemplate"} if source == "workloads" else {source}
-    for kind in rule.params.get("kinds") or []:
-        for ref in g.references_to(kind):
-            if sources and ref.source.kind not in sources or not ctx.reports(ref.source):
-                continue
-            for problem in g.check_reference(ref):
-                yield ref.source, problem
+    kinds = rule.params.get("kinds") or []
+    refs = ([ref for kind in kinds for ref in g.references_to(kind)] if kinds else
+            [ref for source in sorted(sources) for ref in g.references_from(source)])
+    for ref in refs:
+        if sources and ref.source.kind not in sources or not ctx.reports(ref.source):
+            continue
+        for problem in g.check_reference(ref):
+            yield ref.source, problem

@@ -5,10 +5,11 @@ Built once per run (``graph(ctx)`` caches it in ``ctx.cache``) and read-only aft
 - objects by (group, kind, namespace, name), with aliases for kinds served by two groups
   (an ``extensions`` Deployment is the ``apps`` one);
 - the pod templates of every workload (Pods, Deployments, ReplicaSets, StatefulSets,
-  DaemonSets, Jobs, CronJob job templates, ReplicationControllers), indexed by label so
+  DaemonSets, Jobs, CronJob job templates, ReplicationControllers, and the workload-like custom
+  kinds: Argo Rollouts, KEDA ScaledJobs), indexed by label so
   that a selector is resolved by lookup, not by a scan;
 - objects that other objects of the input create: Secrets of SealedSecrets, ExternalSecrets,
-  cert-manager Certificates and annotated Ingresses, PVCs of StatefulSet volume claim
+  cert-manager Certificates and annotated Ingresses and Gateways, PVCs of StatefulSet volume claim
   templates, Secrets and ConfigMaps a workload whose RBAC lets it create them names (in a
   Job's arguments, an init container's, or its role's resourceNames);
 - objects outside the input: Kubernetes' built-ins and the ``external`` patterns
@@ -125,6 +126,7 @@ class Graph:
         self._custom_labels: dict[str | None, set[tuple[str, str]]] = {}
         self._in_namespace: dict[str | None, list[PodTemplate]] = {}
         self._names: dict[tuple, list[str]] | None = None
+        self._kinds_in_namespace: set[tuple[str, str, str | None]] | None = None
         self._namespaces_of: dict[tuple, list[str]] | None = None
         self._generated: dict[tuple, Known] | None = None
         self._references: list[Reference] | None = None
@@ -417,6 +419,8 @@ class Graph:
         if ref.kind in CHECKED_WHEN_PRESENT_KINDS and (ref.group, ref.kind) in CHECKED_WHEN_PRESENT \
                 and not self.has_kind(ref.group, ref.kind):
             return
+        if ref.only_if_present and not self.has_in_namespace(ref.group, ref.kind, ref.namespace):
+            return
         known = self.find(ref.group, ref.kind, ref.namespace, ref.name)
         if known is None:
             if not ref.key_only:
@@ -428,6 +432,10 @@ class Graph:
                 yield problem
         if ref.port is not None and known.origin == "input" and ref.kind == "Service":
             problem = self.missing_port(ref, known.resource)
+            if problem is not None:
+                yield problem
+        if ref.kind == "Gateway" and known.origin == "input" and known.resource is not None:
+            problem = self.missing_listener(ref, known.resource)
             if problem is not None:
                 yield problem
 
@@ -442,8 +450,9 @@ class Graph:
             message += f'; did you mean "{suggestion}"?'
         elsewhere = [ns for ns in self.namespaces_of(ref.group, ref.kind, ref.name) if ns != ref.namespace]
         if ref.namespace and elsewhere:
-            message += (f' (a {ref.kind} "{ref.name}" exists in namespace "{elsewhere[0]}", but references do not '
-                        "cross namespaces)")
+            article = "an" if ref.kind[:1] in "AEIOU" else "a"
+            message += (f' ({article} {ref.kind} "{ref.name}" exists in namespace "{elsewhere[0]}", but references '
+                        "do not cross namespaces)")
         seen_elsewhere = self.elsewhere(ref.group, ref.kind, ref.namespace, ref.name) if self.elsewhere else None
         if seen_elsewhere:
             hint = seen_elsewhere
@@ -473,6 +482,45 @@ class Graph:
         return Problem(path, message, severity=ref.severity, hint=hint)
 
 
+    def missing_listener(self, ref: Reference, gateway: Resource) -> Problem | None:
+        """A parentRef's sectionName or port that names no listener of the Gateway: the route is not
+        accepted there (Accepted: False, NoMatchingParent)."""
+        listeners = [item for item in _list(k8s.get(gateway.data, ("spec", "listeners"))) if isinstance(item, dict)]
+        shown = ", ".join(f'{item.get("name")} ({item.get("protocol")} {item.get("port")})' for item in listeners)
+        if ref.section is not None and not any(item.get("name") == ref.section for item in listeners):
+            message = f'Gateway "{ref.name}" has no listener "{ref.section}" (its listeners: {shown or "none"})'
+            suggestion = closest(ref.section, [str(item.get("name")) for item in listeners])
+            path = ref.section_path or ref.path
+        elif ref.port is not None and not any(item.get("port") == ref.port and
+                                              (ref.section is None or item.get("name") == ref.section)
+                                              for item in listeners):
+            message = f'Gateway "{ref.name}" has no listener on port {ref.port} (its listeners: {shown or "none"})'
+            suggestion = None
+            path = ref.port_path or ref.path
+        else:
+            return None
+        message += ": the route is not attached to it (NoMatchingParent), so its traffic is never served"
+        if suggestion:
+            message += f'; did you mean "{suggestion}"?'
+        return Problem(path, message, severity=ref.severity, hint="name one of the Gateway's listeners")
+
+    def has_in_namespace(self, group: str, kind: str, namespace: str | None) -> bool:
+        """Whether the input defines an object of a kind in a namespace (anywhere for a cluster-scoped
+        kind) or the configuration declares some there: references of ``only_if_present`` kinds are
+        judged only then."""
+        group = canonical_group(group, kind)
+        if self._kinds_in_namespace is None:
+            found: set[tuple[str, str, str | None]] = set()
+            for (g, k, ns, _name) in self.objects:
+                found.add((g, k, ns))
+            for (g, k, ns, _name) in self.generated:
+                found.add((g, k, ns if ns != "*" else None))
+            self._kinds_in_namespace = found
+        if namespace is None:
+            return (group, kind) in self.kinds_present or self.external.declares_kind(group, kind)
+        return (group, kind, namespace) in self._kinds_in_namespace or \
+            self.external.declares(group, kind, namespace)
+
     def missing_port(self, ref: Reference, service: Resource) -> Problem | None:
         ports = [p for p in _list(k8s.get(service.data, ("spec", "ports"))) if isinstance(p, dict)]
         field_name = "name" if isinstance(ref.port, str) else "port"
@@ -481,8 +529,9 @@ class Graph:
         shown = ", ".join(describe_port(p) for p in ports) or "none"
         wanted = f'named "{ref.port}"' if isinstance(ref.port, str) else str(ref.port)
         message = f'Service "{ref.name}" has no port {wanted} (its ports: {shown})'
-        if ref.effect:
-            message += f": {ref.effect}"
+        effect = ref.port_effect or ref.effect
+        if effect:
+            message += f": {effect}"
         names = [p["name"] for p in ports if isinstance(p.get("name"), str)]
         suggestion = closest(ref.port, names) if isinstance(ref.port, str) else None
         if suggestion:
@@ -625,6 +674,8 @@ def _find_generated(g: Graph, out: dict[tuple, Known]) -> None:
             else:
                 target_ns, inner = resource.namespace, spec
                 name = k8s.get(spec, ("target", "name")) or resource.name
+            if k8s.get(inner, ("target", "creationPolicy")) in ("Merge", "None"):
+                continue   # Merge writes into a Secret that must exist already; None creates none
             entries = inner.get("data")
             exact = (isinstance(entries, list) and not inner.get("dataFrom")
                      and not k8s.get(inner, ("target", "template")))
@@ -648,6 +699,16 @@ def _find_generated(g: Graph, out: dict[tuple, Known]) -> None:
                 if isinstance(tls, dict):
                     add("Secret", resource.namespace, tls.get("secretName"), resource,
                         "cert-manager (Ingress annotation)", TLS_KEYS)
+    for resource, spec in specs("gateway.networking.k8s.io", "Gateway"):
+        # cert-manager's gateway-shim: an annotated Gateway gets a Certificate for each certificateRef
+        # of a listener that terminates TLS (pkg/controller/certificate-shim/gateways)
+        annotations = mapping(k8s.get(resource.data, ("metadata", "annotations")))
+        if any(a in annotations for a in CERT_MANAGER_ANNOTATIONS):
+            for listener in items(spec.get("listeners")):
+                for ref in items(k8s.get(listener, ("tls", "certificateRefs"))):
+                    if isinstance(ref, dict) and ref.get("kind", "Secret") == "Secret" and ref.get("group", "") == "":
+                        add("Secret", text(ref.get("namespace")) or resource.namespace, ref.get("name"), resource,
+                            "cert-manager (Gateway annotation)", TLS_KEYS)
     for resource, spec in specs("apps", "StatefulSet"):
         replicas = integer(spec.get("replicas"))
         replicas = 1 if replicas is None else min(replicas, 1000)

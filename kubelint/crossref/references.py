@@ -2,9 +2,12 @@
 
 The fields follow the API types (k8s.io/api/core/v1 PodSpec, Volume, EnvVarSource,
 EnvFromSource; networking/v1 IngressSpec; rbac/v1 RoleBinding; autoscaling/v2
-CrossVersionObjectReference; admissionregistration/v1 ServiceReference ...). Namespaced
-targets live in the referring object's namespace: no reference crosses namespaces except
-the RBAC subjects and the webhook Services that name one explicitly.
+CrossVersionObjectReference; admissionregistration/v1 ServiceReference ...) and those of the
+operators' custom resources (Gateway API routes and Gateways, Istio VirtualServices, cert-manager
+issuers, Argo Rollouts, KEDA ScaledObjects, Strimzi's cluster labels). Namespaced targets live in
+the referring object's namespace unless the reference names another one explicitly (RBAC subjects,
+webhook Services, Gateway API's namespace fields, Istio's FQDNs); one into a namespace the input
+does not touch belongs to someone else and is not checked.
 """
 
 from __future__ import annotations
@@ -38,7 +41,15 @@ class Reference:
     severity: Severity | None = None
     port: Any = None
     port_path: Path | None = None
+    port_effect: str | None = None   # what happens when the target lacks the port (default: effect)
     key_only: bool = False        # another reference reports the missing object (volume items)
+    #: a named part of the target: a Gateway's listener (a parentRef's sectionName)
+    section: str | None = None
+    section_path: Path | None = None
+    #: checked only where the input defines objects of the target kind in the target namespace (anywhere,
+    #: for a cluster-scoped kind) or the configuration declares some: the ecosystems' objects (Gateways,
+    #: issuers, Services a mesh routes to) are often deployed by another team or release
+    only_if_present: bool = False
 
 
 class ObjectIndex(Protocol):
@@ -273,6 +284,7 @@ def _ingress(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
             yield Reference(resource, ("spec", "tls", index, "secretName"), "Secret", tls["secretName"], ns,
                             via="tls", severity=Severity.WARNING,
                             effect="the Ingress controller serves its default certificate for these hosts")
+    yield from _issuer_annotations(resource)
 
 
 def _service_account(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
@@ -326,6 +338,239 @@ def _service_ref(resource: Resource, graph: ObjectIndex, path: Path, via: str, e
                     port_path=path + ("port",) if port is not None else None)
 
 
+# --- the operators' objects ------------------------------------------------------------------------
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
+CERT_MANAGER = "cert-manager.io"
+#: the Kubernetes service registry's domain in Istio (pilot's meta.Domain, the cluster domain)
+CLUSTER_DOMAIN = "svc.cluster.local"
+
+
+def _in_reach(graph: ObjectIndex, namespace: str, own: str | None) -> bool:
+    """Whether a reference into another namespace is judged: a namespace the input does not touch
+    belongs to someone else (as for the RBAC subjects and webhook Services)."""
+    return namespace == own or namespace in graph.namespaces_used
+
+
+def _route(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    """Gateway API routes (sigs.k8s.io/gateway-api/apis/v1 ParentReference, BackendRef): parentRefs
+    default to a Gateway of gateway.networking.k8s.io in the route's namespace, backendRefs to a core
+    Service there; a Service backend needs a port (CEL in the CRD), the Service's port, not a targetPort."""
+    spec = resource.data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    ns = resource.namespace
+    for index, parent in enumerate(_list(spec.get("parentRefs"))):
+        if not isinstance(parent, dict) or not text(parent.get("name")):
+            continue
+        if (parent.get("group", GATEWAY_GROUP), parent.get("kind", "Gateway")) != (GATEWAY_GROUP, "Gateway"):
+            continue   # a Service (GAMMA mesh routing) or an implementation's own parent kind
+        namespace = text(parent.get("namespace")) or ns
+        if namespace is None or not _in_reach(graph, namespace, ns):
+            continue
+        path: Path = ("spec", "parentRefs", index)
+        section, port = text(parent.get("sectionName")), integer(parent.get("port"))
+        yield Reference(resource, path + ("name",), "Gateway", parent["name"], namespace, group=GATEWAY_GROUP,
+                        via="parentRef", effect="the route is attached to no Gateway: its traffic is never served",
+                        section=section, section_path=path + ("sectionName",) if section else None,
+                        port=port, port_path=path + ("port",) if port is not None else None, only_if_present=True)
+    for rule_index, rule in enumerate(_list(spec.get("rules"))):
+        if not isinstance(rule, dict):
+            continue
+        for index, backend in enumerate(_list(rule.get("backendRefs"))):
+            yield from _backend(resource, graph, ("spec", "rules", rule_index, "backendRefs", index), backend)
+        for index, item in enumerate(_list(rule.get("filters"))):
+            mirror = k8s.get(item, ("requestMirror", "backendRef"))
+            yield from _backend(resource, graph, ("spec", "rules", rule_index, "filters", index, "requestMirror",
+                                                  "backendRef"), mirror, mirror=True)
+
+
+def _backend(resource: Resource, graph: ObjectIndex, path: Path, backend: Any, mirror: bool = False) -> Iterator[Reference]:
+    if not isinstance(backend, dict) or not text(backend.get("name")):
+        return
+    if (backend.get("group", ""), backend.get("kind", "Service")) != ("", "Service"):
+        return
+    namespace = text(backend.get("namespace")) or resource.namespace
+    if namespace is None or not _in_reach(graph, namespace, resource.namespace):
+        return
+    port = integer(backend.get("port"))
+    effect = ("the mirrored requests are dropped" if mirror else
+              "requests sent to this backend fail with 500 (ResolvedRefs: BackendNotFound)")
+    yield Reference(resource, path + ("name",), "Service", backend["name"], namespace, via="backendRef",
+                    effect=effect, port=port, port_path=path + ("port",) if port is not None else None,
+                    port_effect=None if mirror else "requests sent to this backend fail with 500 (it does not resolve)",
+                    only_if_present=True)
+
+
+def _gateway(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    """A Gateway's TLS certificates (listeners[].tls.certificateRefs: core Secrets by default)."""
+    for index, listener in enumerate(_list(k8s.get(resource.data, ("spec", "listeners")))):
+        refs = k8s.get(listener, ("tls", "certificateRefs"))
+        for ref_index, ref in enumerate(_list(refs)):
+            if not isinstance(ref, dict) or not text(ref.get("name")):
+                continue
+            if (ref.get("group", ""), ref.get("kind", "Secret")) != ("", "Secret"):
+                continue
+            namespace = text(ref.get("namespace")) or resource.namespace
+            if namespace is None or not _in_reach(graph, namespace, resource.namespace):
+                continue
+            yield Reference(resource, ("spec", "listeners", index, "tls", "certificateRefs", ref_index, "name"),
+                            "Secret", ref["name"], namespace, via=f'listener "{listener.get("name")}" certificateRef',
+                            effect="the listener is not programmed: TLS on it fails (InvalidCertificateRef)")
+    yield from _issuer_annotations(resource)
+
+
+def istio_host(host: Any, namespace: str | None) -> tuple[str, str] | None:
+    """The Kubernetes Service (name, namespace) an Istio host names, as pilot resolves it
+    (ResolveShortnameToFQDN, pilot/pkg/model/config.go): a short name (no dot) is a Service of the
+    rule's namespace, ``name.ns.svc.cluster.local`` one of ``ns``. Wildcards, IP addresses and other
+    names (ServiceEntry hosts, external hosts) name no Service: None."""
+    if not isinstance(host, str) or not host or "*" in host:
+        return None
+    if ":" in host:   # an IPv6 address
+        return None
+    if "." not in host:
+        return (host, namespace) if namespace else None
+    suffix = "." + CLUSTER_DOMAIN
+    if host.endswith(suffix):
+        parts = host[: -len(suffix)].split(".")
+        if len(parts) == 2 and all(parts):
+            return parts[0], parts[1]
+    return None
+
+
+def destinations(resource: Resource) -> Iterator[tuple[Path, dict]]:
+    """Every destination of a VirtualService (networking.istio.io): its http, tcp and tls routes'
+    and the http routes' mirrors."""
+    spec = resource.data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    for protocol in ("http", "tcp", "tls"):
+        for index, route in enumerate(_list(spec.get(protocol))):
+            if not isinstance(route, dict):
+                continue
+            for item_index, item in enumerate(_list(route.get("route"))):
+                if isinstance(item, dict) and isinstance(item.get("destination"), dict):
+                    yield (("spec", protocol, index, "route", item_index, "destination"), item["destination"])
+            if isinstance(route.get("mirror"), dict):
+                yield ("spec", protocol, index, "mirror"), route["mirror"]
+            for item_index, item in enumerate(_list(route.get("mirrors"))):
+                if isinstance(item, dict) and isinstance(item.get("destination"), dict):
+                    yield (("spec", protocol, index, "mirrors", item_index, "destination"), item["destination"])
+
+
+def _virtual_service(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    for path, destination in destinations(resource):
+        target = istio_host(destination.get("host"), resource.namespace)
+        if target is None or not _in_reach(graph, target[1], resource.namespace):
+            continue
+        port = integer(k8s.get(destination, ("port", "number")))
+        yield Reference(resource, path + ("host",), "Service", target[0], target[1], via="destination",
+                        effect="Istio drops the traffic routed to it (no such host in the service registry)",
+                        port=port, port_path=path + ("port", "number") if port is not None else None,
+                        port_effect="Istio has no cluster for that port and answers 503 for the traffic routed to it",
+                        only_if_present=True)
+
+
+def _issuer_ref(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    """A cert-manager Certificate's or CertificateRequest's issuerRef: an Issuer of its namespace
+    (the default kind) or a ClusterIssuer; issuers of other groups are external issuers, not checked."""
+    ref = k8s.get(resource.data, ("spec", "issuerRef"))
+    if not isinstance(ref, dict) or not text(ref.get("name")):
+        return
+    kind = ref.get("kind") or "Issuer"
+    if (ref.get("group") or CERT_MANAGER) != CERT_MANAGER or kind not in ("Issuer", "ClusterIssuer"):
+        return
+    noun = "certificate" if resource.kind == "Certificate" else "request"
+    yield Reference(resource, ("spec", "issuerRef", "name"), kind, ref["name"],
+                    resource.namespace if kind == "Issuer" else None, group=CERT_MANAGER, via="issuerRef",
+                    effect=f"the {noun} is never issued" + (": its Secret is not created" if noun == "certificate"
+                                                            else ""), only_if_present=True)
+
+
+def _issuer_annotations(resource: Resource) -> Iterator[Reference]:
+    """cert-manager's ingress-shim and gateway-shim: an Ingress or Gateway annotated with an issuer gets
+    Certificates from it (pkg/controller/certificate-shim)."""
+    annotations = k8s.get(resource.data, ("metadata", "annotations"))
+    if not isinstance(annotations, dict):
+        return
+    for annotation, kind in (("cert-manager.io/cluster-issuer", "ClusterIssuer"), ("cert-manager.io/issuer", "Issuer")):
+        name = text(annotations.get(annotation))
+        if name is None:
+            continue
+        if kind == "Issuer":
+            kind = text(annotations.get("cert-manager.io/issuer-kind")) or "Issuer"
+            if (text(annotations.get("cert-manager.io/issuer-group")) or CERT_MANAGER) != CERT_MANAGER or \
+                    kind not in ("Issuer", "ClusterIssuer"):
+                continue
+        yield Reference(resource, ("metadata", "annotations", annotation), kind, name,
+                        resource.namespace if kind == "Issuer" else None, group=CERT_MANAGER, via=annotation,
+                        effect="no certificate is issued for its TLS hosts", only_if_present=True)
+
+
+#: Argo Rollouts' strategies and the Services each names (v1alpha1 BlueGreenStrategy, CanaryStrategy, PingPongSpec)
+ROLLOUT_SERVICES: tuple[tuple[Path, str], ...] = (
+    (("spec", "strategy", "blueGreen"), "activeService"), (("spec", "strategy", "blueGreen"), "previewService"),
+    (("spec", "strategy", "canary"), "stableService"), (("spec", "strategy", "canary"), "canaryService"),
+    (("spec", "strategy", "canary", "trafficRouting", "albs"), "rootService"),
+    (("spec", "strategy", "canary", "pingPong"), "pingService"),
+    (("spec", "strategy", "canary", "pingPong"), "pongService"),
+)
+
+
+def rollout_services(resource: Resource) -> Iterator[tuple[Path, str]]:
+    """(path, name) of every Service an Argo Rollout's strategy names."""
+    for parent, field_name in ROLLOUT_SERVICES:
+        name = text(k8s.get(resource.data, parent + (field_name,)))
+        if name:
+            yield parent + (field_name,), name
+
+
+def _rollout(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    for path, name in rollout_services(resource):
+        yield Reference(resource, path, "Service", name, resource.namespace, via=path[-1],
+                        effect="Argo Rollouts marks the Rollout InvalidSpec: no update is rolled out",
+                        only_if_present=True)
+    ref = k8s.get(resource.data, ("spec", "workloadRef"))
+    if isinstance(ref, dict) and text(ref.get("kind")) and text(ref.get("name")):
+        yield Reference(resource, ("spec", "workloadRef", "name"), ref["kind"], ref["name"], resource.namespace,
+                        group=canonical_group(group_of(ref.get("apiVersion")), ref["kind"]), via="workloadRef",
+                        effect="the Rollout has no pod template to run: it creates no pods")
+
+
+def _scaled_object(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    """KEDA's scaleTargetRef: a Deployment of apps/v1 unless it says otherwise (v1alpha1 ScaleTarget)."""
+    target = k8s.get(resource.data, ("spec", "scaleTargetRef"))
+    if not isinstance(target, dict) or not text(target.get("name")):
+        return
+    kind = text(target.get("kind")) or "Deployment"
+    group = canonical_group(group_of(target.get("apiVersion") or "apps/v1"), kind)
+    yield Reference(resource, ("spec", "scaleTargetRef", "name"), kind, target["name"], resource.namespace,
+                    group=group, via="scaleTargetRef",
+                    effect="KEDA cannot scale it: the ScaledObject is not Ready (ScaledObjectCheckFailed)")
+
+
+STRIMZI_GROUP = "kafka.strimzi.io"
+STRIMZI_CLUSTER = "strimzi.io/cluster"
+#: Strimzi's custom resources that name their cluster by label, the cluster's kind, and what happens without it
+STRIMZI_OPERANDS = {
+    "KafkaTopic": ("Kafka", "the Topic Operator ignores it: the topic is never created"),
+    "KafkaUser": ("Kafka", "the User Operator ignores it: the user and its Secret are never created"),
+    "KafkaNodePool": ("Kafka", "its nodes are never created"),
+    "KafkaRebalance": ("Kafka", "the rebalance never runs"),
+    "KafkaConnector": ("KafkaConnect", "the connector never runs"),
+}
+
+
+def _strimzi(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
+    target, effect = STRIMZI_OPERANDS[resource.kind]
+    name = text(k8s.get(resource.data, ("metadata", "labels", STRIMZI_CLUSTER)))
+    if name:
+        yield Reference(resource, ("metadata", "labels", STRIMZI_CLUSTER), target, name, resource.namespace,
+                        group=STRIMZI_GROUP, via=f"label {STRIMZI_CLUSTER}", effect=effect, only_if_present=True)
+
+
 HANDLERS = {
     ("apps", "StatefulSet"): _statefulset,
     ("", "PersistentVolumeClaim"): lambda resource, graph: _storage_class(
@@ -342,4 +587,12 @@ HANDLERS = {
     ("apiextensions.k8s.io", "CustomResourceDefinition"): lambda resource, graph: _service_ref(
         resource, graph, ("spec", "conversion", "webhook", "clientConfig", "service"), "conversion webhook",
         "reading the custom resources in other versions fails"),
+    **{(GATEWAY_GROUP, kind): _route for kind in ROUTE_KINDS},
+    (GATEWAY_GROUP, "Gateway"): _gateway,
+    ("networking.istio.io", "VirtualService"): _virtual_service,
+    (CERT_MANAGER, "Certificate"): _issuer_ref,
+    (CERT_MANAGER, "CertificateRequest"): _issuer_ref,
+    ("argoproj.io", "Rollout"): _rollout,
+    ("keda.sh", "ScaledObject"): _scaled_object,
+    **{(STRIMZI_GROUP, kind): _strimzi for kind in STRIMZI_OPERANDS},
 }
