@@ -57,8 +57,9 @@ def _check(resource: Resource, kind: str) -> Iterator[Problem]:
     except selectors.SelectorError:
         return           # reported by the schema and label rules
     if selector.everything and (kind in APPS_KINDS or kind == "Rollout"):
-        yield Problem(("spec", "selector"), f"spec.selector is empty, so it would select every pod: "
-                      f"{_verdict(kind)} (empty selector is invalid)",
+        verdict = ("Argo Rollouts marks a Rollout whose selector selects every pod InvalidSpec" if kind == "Rollout"
+                   else f"the API server rejects a {kind} whose selector selects every pod")
+        yield Problem(("spec", "selector"), f"spec.selector is empty: {verdict} (empty selector is invalid)",
                       hint="select the pod template's identifying labels, e.g. matchLabels: "
                            "{app.kubernetes.io/name: <name>}", at_key=True)
         return

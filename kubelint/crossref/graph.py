@@ -502,7 +502,7 @@ class Graph:
         message += ": the route is not attached to it (NoMatchingParent), so its traffic is never served"
         if suggestion:
             message += f'; did you mean "{suggestion}"?'
-        return Problem(path, message, severity=ref.severity, hint="name one of the Gateway's listeners")
+        return Problem(path, message, hint="name one of the Gateway's listeners")
 
     def has_in_namespace(self, group: str, kind: str, namespace: str | None) -> bool:
         """Whether the input defines an object of a kind in a namespace (anywhere for a cluster-scoped

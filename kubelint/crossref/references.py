@@ -371,8 +371,11 @@ def _route(resource: Resource, graph: ObjectIndex) -> Iterator[Reference]:
             continue
         path: Path = ("spec", "parentRefs", index)
         section, port = text(parent.get("sectionName")), integer(parent.get("port"))
+        # a missing Gateway is a warning (Gateways are often the platform's, deployed apart from the routes);
+        # a listener or port the Gateway of the input lacks is an error (missing_listener)
         yield Reference(resource, path + ("name",), "Gateway", parent["name"], namespace, group=GATEWAY_GROUP,
                         via="parentRef", effect="the route is attached to no Gateway: its traffic is never served",
+                        severity=Severity.WARNING,
                         section=section, section_path=path + ("sectionName",) if section else None,
                         port=port, port_path=path + ("port",) if port is not None else None, only_if_present=True)
     for rule_index, rule in enumerate(_list(spec.get("rules"))):

@@ -25,6 +25,11 @@ def findings(path: str) -> list[dict]:
     "kubernetes__ingress-nginx/deploy/static/provider/cloud/deploy.yaml",
     "kubernetes__ingress-nginx/deploy/static/provider/baremetal/deploy.yaml",
     "kubernetes__examples/databases/cassandra",
+    # Istio's VirtualService and a Gateway API route to the frontend Service of the bundle beside them
+    "GoogleCloudPlatform__microservices-demo/release",
+    # ServiceMonitors, PodMonitors and PrometheusRules that select what is there and are loaded
+    "prometheus-operator__prometheus-operator/example/thanos",
+    "prometheus-operator__prometheus-operator/example/shards",
 ])
 def test_release_bundles_have_no_reference_findings(path):
     assert findings(path) == []
@@ -48,6 +53,7 @@ def test_argo_cd_install_resolves_everything_but_its_missing_governing_service()
     ("zegl__kube-score/score/testdata/service-not-target-pod.yaml", "service-no-pods"),
     ("zegl__kube-score/score/testdata/networkpolicy-targets-pod-not-matching.yaml", "networkpolicy-selector"),
     ("yannh__kubeconform/fixtures/duplicates.yaml", "duplicate-resource"),
+    ("stackrox__kube-linter/tests/checks/dangling-servicemonitor.yml", "prometheus-servicemonitor-target"),
 ])
 def test_deliberate_defects_of_peer_fixtures_are_found(path, rule):
     assert rule in {f["rule"] for f in findings(path)}

@@ -39,7 +39,7 @@ def test_parent_refs_name_a_gateway_and_one_of_its_listeners():
     assert 'did you mean "http"?' in findings[0].message
     expect(gateway(listeners=ALL) + service() + route(
         f"    - name: shared\n      namespace: infra\n      port: 8080   # expect: {REF}"), REF)
-    expect(gateway(listeners=ALL) + service() + route(f"    - name: sharde   # expect: {REF}\n"
+    expect(gateway(listeners=ALL) + service() + route(f"    - name: sharde   # expect: {REF}[warning]\n"
                                                       "      namespace: infra"), REF)
 
 

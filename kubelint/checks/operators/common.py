@@ -41,6 +41,12 @@ def _metadata_name_label(labels: dict, namespace: str | None) -> dict:
     return {**labels, "kubernetes.io/metadata.name": namespace or ""}
 
 
+def named(resources: list[Resource]) -> list[Resource]:
+    """The objects that have a name: one without is rejected by the API server (and reported by the
+    manifest rules), and there is nothing to say about what it would select."""
+    return [r for r in resources if r.name]
+
+
 def labels_of(resource: Resource) -> dict[str, str]:
     labels = k8s.get(resource.data, ("metadata", "labels"))
     return {str(k): v for k, v in labels.items() if isinstance(v, str)} if isinstance(labels, dict) else {}

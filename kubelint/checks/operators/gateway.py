@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, selects_namespace
+from kubelint.checks.operators.common import CHECKS, named, selects_namespace
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import GATEWAY_GROUP, ROUTE_KINDS
 from kubelint.k8s import objects as k8s
@@ -34,7 +34,7 @@ PROTOCOL_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GR
 def route_attachment(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for kind in ROUTE_KINDS:
-        for route in g.of_kind(GATEWAY_GROUP, kind):
+        for route in named(g.of_kind(GATEWAY_GROUP, kind)):
             if not ctx.reports(route):
                 continue
             for index, parent in enumerate(items(k8s.get(route.data, ("spec", "parentRefs")))):

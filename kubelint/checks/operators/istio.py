@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS
+from kubelint.checks.operators.common import CHECKS, named
 from kubelint.crossref.graph import Graph, closest, graph
 from kubelint.crossref.references import CLUSTER_DOMAIN, destinations, istio_host
 from kubelint.k8s import objects as k8s
@@ -60,10 +60,10 @@ def _subsets(rule: Resource) -> list[dict]:
 def subset(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     if g.of_kind(ISTIO, "DestinationRule"):
-        for service in g.of_kind(ISTIO, "VirtualService"):
+        for service in named(g.of_kind(ISTIO, "VirtualService")):
             if ctx.reports(service):
                 yield from ((service, p) for p in _route_subsets(g, service))
-    for destination_rule in g.of_kind(ISTIO, "DestinationRule"):
+    for destination_rule in named(g.of_kind(ISTIO, "DestinationRule")):
         if ctx.reports(destination_rule):
             yield from ((destination_rule, p) for p in _empty_subsets(g, destination_rule))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS
+from kubelint.checks.operators.common import CHECKS, named
 from kubelint.crossref.graph import graph
 from kubelint.k8s import objects as k8s
 from kubelint.k8s.objects import canonical_group, group_of, text
@@ -46,7 +46,7 @@ def hpa_conflict(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]
         if key is not None:
             hpas.setdefault(key, []).append(hpa)
     scaled: dict[tuple, Resource] = {}
-    for item in g.of_kind(KEDA, "ScaledObject"):
+    for item in named(g.of_kind(KEDA, "ScaledObject")):
         key = _target(item)
         if key is None:
             continue

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, label_selector, labels_of, selects_namespace
+from kubelint.checks.operators.common import CHECKS, label_selector, labels_of, named, selects_namespace
 from kubelint.crossref.graph import Graph, PodTemplate, builtin_group, closest, describe_port, graph
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import selector as selectors
@@ -60,7 +60,7 @@ def _where(namespaces: list[str | None] | None) -> str:
 def servicemonitor_target(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     services = [s for s in g.of_kind("", "Service")]
-    for monitor in g.of_kind(MONITORING, "ServiceMonitor"):
+    for monitor in named(g.of_kind(MONITORING, "ServiceMonitor")):
         if not ctx.reports(monitor) or not isinstance(monitor.data.get("spec"), dict):
             continue
         selector = label_selector(monitor.data["spec"].get("selector"))
@@ -154,7 +154,7 @@ def _near_miss(selector: selectors.Selector, pool: list[Resource]) -> str:
 @CHECKS.run("podmonitor-target")
 def podmonitor_target(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
-    for monitor in g.of_kind(MONITORING, "PodMonitor"):
+    for monitor in named(g.of_kind(MONITORING, "PodMonitor")):
         if not ctx.reports(monitor) or not isinstance(monitor.data.get("spec"), dict):
             continue
         selector = label_selector(monitor.data["spec"].get("selector"))
@@ -231,7 +231,7 @@ def unselected(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
         servers = [s for loader in loaders for s in g.of_kind(MONITORING, loader)]
         if not servers:
             continue
-        for item in g.of_kind(MONITORING, kind):
+        for item in named(g.of_kind(MONITORING, kind)):
             if not ctx.reports(item):
                 continue
             verdicts = [_loads(server, item, field, namespace_field, ctx) for server in servers]

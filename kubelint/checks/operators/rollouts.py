@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS
+from kubelint.checks.operators.common import CHECKS, named
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import rollout_services
 from kubelint.k8s import objects as k8s
@@ -41,7 +41,7 @@ def _template_labels(rollout: Resource) -> dict | None:
 @CHECKS.run("service-selector")
 def service_selector(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
-    for rollout in g.of_kind(ROLLOUTS, "Rollout"):
+    for rollout in named(g.of_kind(ROLLOUTS, "Rollout")):
         if not ctx.reports(rollout):
             continue
         for parent, first, second, message in DISTINCT:
@@ -81,7 +81,7 @@ def _unmatched(name: str, selector: dict, labels: dict, path: Path) -> Problem |
 @CHECKS.run("service-ambiguous")
 def service_ambiguous(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
-    for rollout in g.of_kind(ROLLOUTS, "Rollout"):
+    for rollout in named(g.of_kind(ROLLOUTS, "Rollout")):
         strategy = k8s.get(rollout.data, ("spec", "strategy", "blueGreen"))
         labels = _template_labels(rollout)
         if not isinstance(strategy, dict) or labels is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, labels_of
+from kubelint.checks.operators.common import CHECKS, labels_of, named
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import STRIMZI_CLUSTER, STRIMZI_GROUP, STRIMZI_OPERANDS
 from kubelint.model import Path, Problem, Resource
@@ -23,7 +23,7 @@ from kubelint.rules.registry import Rule
 def cluster_label(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for kind, (cluster_kind, effect) in STRIMZI_OPERANDS.items():
-        for item in g.of_kind(STRIMZI_GROUP, kind):
+        for item in named(g.of_kind(STRIMZI_GROUP, kind)):
             if STRIMZI_CLUSTER in labels_of(item) or not ctx.reports(item):
                 continue
             clusters = sorted(r.name for r in g.of_kind(STRIMZI_GROUP, cluster_kind)

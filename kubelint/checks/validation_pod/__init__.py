@@ -41,6 +41,9 @@ from kubelint.model import Path, Problem, Resource
 from kubelint.rules.registry import Rule
 
 PARAMS: dict = {}
+POD_KIND_GROUPS = {"Pod": "", "PodTemplate": "", "ReplicationController": "", "Deployment": "apps",
+                   "ReplicaSet": "apps", "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch",
+                   "CronJob": "batch"}
 #: the kinds with a pod template, built-in ones and the custom ones that make built-in workloads from it
 #: (an Argo Rollout's ReplicaSets, a ScaledJob's Jobs), which the API server validates when they are made
 KINDS = k8s.POD_SPEC_KINDS  # the engine only calls check_resource for these kinds
@@ -48,7 +51,8 @@ KINDS = k8s.POD_SPEC_KINDS  # the engine only calls check_resource for these kin
 
 def check_resource(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
     found = k8s.pod_spec(resource)
-    if found is None:
+    if found is None or (POD_KIND_GROUPS.get(resource.kind) != resource.group
+                         and (resource.group, resource.kind) not in k8s.CUSTOM_WORKLOADS):
         return
     path, spec = found
     errors = Errors()
