@@ -12,7 +12,7 @@ the kubelint process (max RSS) and what kubelint said; a last line gives the lar
 
 Inputs are generated into bench/out/hostile/ (removed afterwards unless --keep). The 100 MB
 file and the folder of 20,000 files live here rather than in the test suite;
-tests/test_hostile.py runs the cheap cases at small sizes through the same definitions.
+tests/whole_program/test_hostile.py runs the cheap cases at small sizes through the same definitions.
 """
 
 from __future__ import annotations
@@ -360,7 +360,8 @@ def describe_size(size: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes (what tests/test_hostile.py runs)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes (what tests/whole_program/test_hostile.py runs)")
     parser.add_argument("--only", nargs="+", metavar="CASE", help=f"cases among: {', '.join(c.name for c in CASES)}")
     parser.add_argument("--keep", action="store_true", help="keep the generated inputs in bench/out/hostile")
     parser.add_argument("--make", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)

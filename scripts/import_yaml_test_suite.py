@@ -15,7 +15,7 @@ invalid YAML, ``===`` with the case's title) from a git clone and writes
     python scripts/import_yaml_test_suite.py /tmp/yaml-test-suite            # branch "data"
     python scripts/import_yaml_test_suite.py REPO --ref v2022-01-17 --license-ref main
 
-tests/test_yaml_test_suite.py runs kubelint on every case.
+tests/load/test_yaml_test_suite.py runs kubelint on every case.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ commit `{commit}`: {total} cases, {len(invalid)} of them invalid YAML 1.2. Licen
 `scripts/import_yaml_test_suite.py` (do not edit by hand): `cases/<ID>/in.yaml` as the suite has
 it, and `cases.json` with each case's title and verdicts.
 
-`tests/test_yaml_test_suite.py` runs kubelint on every case and asserts: no crash and no traceback
+`tests/load/test_yaml_test_suite.py` runs kubelint on every case and asserts: no crash and no traceback
 (in-process and through the command line, exit code 0 or 1); a `yaml-syntax` finding with a line
 for every case libyaml rejects; no `yaml-syntax` finding for any case libyaml accepts; except the
 cases below, which kubelint reads as Kubernetes does although libyaml rejects them.

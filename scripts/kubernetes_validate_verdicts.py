@@ -3,7 +3,7 @@
 
 kubernetes-validate (PyPI; `pip install '.[bench]'`) validates against the OpenAPI schemas in
 strict mode and is slow (about 35 documents a second), so its verdicts are computed here once and
-committed as tests/data/kubernetes-validate-verdicts.json; tests/test_differential.py compares
+committed as tests/data/kubernetes-validate-verdicts.json; tests/schema/test_differential.py compares
 kubelint with that table on every run and with kubernetes-validate itself on a sample when it is
 installed. Re-run this script when the corpus or the kubernetes-validate version changes:
 

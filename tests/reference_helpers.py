@@ -8,6 +8,8 @@ from kubelint.model import Severity
 from kubelint.rules.registry import load_rules, parse_expectations
 
 RULES = load_rules()
+#: the cross-resource rules (category references), by id, in rule order
+REFERENCE_RULES = {rule_id: rule for rule_id, rule in RULES.items() if rule.category == "references"}
 
 
 def expect(text: str, *rules: str, **options):

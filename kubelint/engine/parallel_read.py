@@ -9,7 +9,7 @@ whole input) in a worker process. Workers send back each document's data and pro
 main process takes the results in input order and goes on as a serial run does (the rules
 may then run in parallel too: kubelint/engine/parallel_rules.py), so the findings and their order
 are the same whatever the number of jobs
-(tests/test_parallel.py compares them).
+(tests/engine/test_parallel.py compares them).
 
 Workers are forked: they inherit the loaded schemas, rules and input texts, and take task
 numbers from a shared counter. The main process works too, from the same counter, so with

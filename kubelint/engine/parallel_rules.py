@@ -4,7 +4,7 @@ Cross-resource rules need every resource in one process, but different rules nee
 each other: after reading, the main process forks workers, which share its resources copy-on-write,
 and every process takes rules from a shared counter and runs them. Workers send back only their
 findings (a resource number and a Problem each); the main process puts them in rule order, so the
-findings are the same whatever the number of jobs (tests/test_parallel.py compares them).
+findings are the same whatever the number of jobs (tests/engine/test_parallel.py compares them).
 
 Each process builds the indexes its rules need for itself, so rules that share an index go to
 the same process, as one unit of work: every template that uses the reference graph

@@ -6,7 +6,7 @@ conservative scan of the text (``needs_exact``) sends every document with a
 scalar that go-yaml v2 might read differently (``yes``, ``0755``, ``1_000``,
 ``1:20``, ``~`` ...), an anchor, alias, tag, tab, directive, complex key or
 control character to the exact reader instead. Duplicate keys are caught while
-loading the JSON. ``tests/test_fast_reader.py`` checks that both readers agree.
+loading the JSON. ``tests/load/test_fast_reader.py`` checks that both readers agree.
 """
 
 from __future__ import annotations

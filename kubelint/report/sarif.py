@@ -6,7 +6,7 @@ carry ruleId/ruleIndex, level, message, the file relative to the repository root
 (``uriBaseId`` %SRCROOT%), the line and column, the resource as a logical location, and
 ``partialFingerprints`` made of the rule, file, resource and field path but not the line,
 so that code scanning keeps tracking a finding when lines above it move.
-The output validates against the OASIS schema (tests/test_report_formats.py).
+The output validates against the OASIS schema (tests/report/test_report_formats.py).
 
 Specification: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html;
 GitHub's subset: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning

@@ -4,7 +4,7 @@ Two engines find the errors: jsonschema-rs (fast, the default) and python-jsonsc
 (the reference; ``KUBELINT_SCHEMA_ENGINE=reference``). Both only report *where*
 (instance path) and *which keyword* failed; the messages are written here from the
 data and the schema, so that both engines give identical findings
-(tests/test_schema_engines.py checks that on the corpus).
+(tests/schema/test_schema_engines.py checks that on the corpus).
 """
 
 from __future__ import annotations

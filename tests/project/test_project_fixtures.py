@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PROJECTS
 from kubelint import Options, check
 from kubelint.model import Severity
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 KUSTOMIZE = PROJECTS / "kustomize"
 BROKEN = PROJECTS / "kustomize-broken"
 

@@ -3,17 +3,13 @@ and the promise that well-configured manifests get no finding from the default r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import CORPUS, EXAMPLES, lint, needs_shared, run_cli
+from conftest import CORPUS, EXAMPLES, FIXTURES, lint, needs_shared, run_cli
 from kubelint import Options, check
 from kubelint.k8s import objects as k8s
 from kubelint.model import Severity
 from kubelint.rules.registry import load_rules
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def rules_of(text: str, *rules: str, **options):

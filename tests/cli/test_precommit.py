@@ -27,11 +27,6 @@ pytestmark = [
 FIXED = BROKEN.replace('replicas: "3"', "replicas: 3")
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, needs_shared, single_object_rules
+from conftest import CORPUS, DATA, ROOT, needs_shared, single_object_rules
 from kubelint import Options, check
 from kubelint.model import Severity
 
-TABLE = ROOT / "tests" / "data" / "kubernetes-validate-verdicts.json"
-ALLOWLIST = ROOT / "tests" / "data" / "differential-allowlist.yaml"
+TABLE = DATA / "kubernetes-validate-verdicts.json"
+ALLOWLIST = DATA / "differential-allowlist.yaml"
 
 
 def _script():

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+from conftest import PROJECTS, ROOT
 
 pytestmark = [
     pytest.mark.slow,
@@ -32,11 +30,6 @@ from pre_commit.main import main
 sys.exit(main(sys.argv[2:]))
 """
 FINDING = re.compile(r"^\s+(\d+:\d+)\s+(error|warning|info)\s+.*\[([a-z0-9-]+)\]$")
-
-
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
 
 
 def git(repo: Path, *args: str) -> None:

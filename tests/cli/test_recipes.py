@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import BROKEN_DEPLOYMENT as BROKEN, ROOT, SHARED
+from conftest import BROKEN_DEPLOYMENT as BROKEN, ROOT, SARIF_SCHEMA, sarif_validator
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SARIF_SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
-
 
 
 def recipe(name: str) -> str:
@@ -65,11 +63,7 @@ def test_github_actions_recipe(tmp_path):
     result = log["runs"][0]["results"][0]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deploy/web.yaml"
     if SARIF_SCHEMA.exists():
-        import jsonschema
-
-        validator = jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text()),
-                                               format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
-        assert list(validator.iter_errors(log)) == []
+        assert list(sarif_validator().iter_errors(log)) == []
 
 
 def test_gitlab_ci_recipe(tmp_path):

@@ -7,19 +7,15 @@ import json
 
 import pytest
 
+from conftest import documents
 from conftest import lint_core as lint
 from kubelint.load.exact import parse_exact
-from kubelint.load.reader import read_documents, split_documents
+from kubelint.load.reader import split_documents
 from kubelint.load.scalars import resolve_plain
 from kubelint.load.sources import decode
-from kubelint.model import Severity, Source
+from kubelint.model import Severity
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: value\n"
-
-
-def documents(text: str):
-    parsed, _ = read_documents(Source("t.yaml", text))
-    return parsed
 
 
 # --- streams, lists, JSON -------------------------------------------------------------------

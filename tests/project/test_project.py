@@ -11,36 +11,13 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+from conftest import PROJECTS, run_cli
+from project_helpers import findings, repository, summary
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the project tests need git")
-
-
-def repository(tmp_path: Path, fixture: str, *, commit: bool = True) -> Path:
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECTS / fixture, repo)
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    if commit:
-        subprocess.run(["git", "-c", "user.email=dev@example.com", "-c", "user.name=Dev", "commit", "-qm", "init"],
-                       cwd=repo, check=True)
-    return repo
-
-
-def findings(repo: Path, *args: str) -> tuple[int, list[dict]]:
-    completed = run_cli("check", "--format", "json", *args, cwd=repo)
-    assert completed.returncode in (0, 1), completed.stderr
-    return completed.returncode, json.loads(completed.stdout)["findings"]
-
-
-def summary(found: list[dict], severity: str = "error") -> list[str]:
-    return sorted(f"{f['file']}:{f['line']}:{f['column']} {f['rule']}" for f in found if f["severity"] == severity)
 
 
 # --- scenario 1: one staged file of a repository -------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLES, single_object_rules
+from conftest import EXAMPLES, crd, single_object_rules
 from kubelint import Options, check
 from kubelint.load.positions import PositionIndex
 from kubelint.model import format_path
@@ -98,45 +98,29 @@ stringData:
   tls.crt: cert
   tls.key: key
 ---
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              x-kubernetes-validations:
-                - rule: self.min <= self.max
-                  message: min must not exceed max
-                - rule: "!has(self.endpoint) || isURL(self.endpoint)"
-                  message: endpoint must be a URL
-                - rule: "!has(self.size) || quantity(self.size).isLessThan(quantity('1Ti'))"
-                  message: size must be under 1Ti
-                - rule: "!has(self.cidr) || cidr(self.cidr).containsIP(ip('10.0.0.1'))"
-                  message: cidr must contain 10.0.0.1
-              properties:
-                min: {type: integer}
-                max: {type: integer}
-                endpoint: {type: string}
-                size: {type: string}
-                cidr: {type: string}
-                tags:
-                  type: array
-                  items: {type: string}
-                  x-kubernetes-validations:
-                    - rule: self.all(t, t.matches('^[a-z]+$'))
-                      message: tags are lower-case words
----
+""" + crd("Widget", """\
+x-kubernetes-validations:
+  - rule: self.min <= self.max
+    message: min must not exceed max
+  - rule: "!has(self.endpoint) || isURL(self.endpoint)"
+    message: endpoint must be a URL
+  - rule: "!has(self.size) || quantity(self.size).isLessThan(quantity('1Ti'))"
+    message: size must be under 1Ti
+  - rule: "!has(self.cidr) || cidr(self.cidr).containsIP(ip('10.0.0.1'))"
+    message: cidr must contain 10.0.0.1
+properties:
+  min: {type: integer}
+  max: {type: integer}
+  endpoint: {type: string}
+  size: {type: string}
+  cidr: {type: string}
+  tags:
+    type: array
+    items: {type: string}
+    x-kubernetes-validations:
+      - rule: self.all(t, t.matches('^[a-z]+$'))
+        message: tags are lower-case words
+""") + """---
 apiVersion: example.com/v1
 kind: Widget
 metadata: {name: small}

@@ -3,19 +3,18 @@ gives exactly one finding, of the right rule and severity, at the line of that r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import FIXTURES
 from conftest import lint as lint_all
 from kubelint.model import Severity
-from kubelint.rules.registry import load_rules
+from reference_helpers import REFERENCE_RULES
 
-APP = (Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml").read_text()
+APP = (FIXTURES / "references" / "bookstore.yaml").read_text()
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 #: the cross-resource rules and the validation ones (so the app stays valid); best-practice rules
 #: judge other things and are left out
-RULES = [r.id for r in load_rules().values() if r.category == "references"] + [
+RULES = list(REFERENCE_RULES) + [
     "yaml", "manifest", "schema", "api", "unknown-kind", "name", "label", "annotation"]
 
 

@@ -5,7 +5,6 @@ what `helm template` prints (documents headed by `# Source: CHART/templates/FILE
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
@@ -13,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from test_project import repository, summary
+from project_helpers import findings, repository, summary
 
 needs_kustomize = pytest.mark.skipif(shutil.which("kustomize") is None and shutil.which("kubectl") is None,
                                      reason="neither kustomize nor kubectl is installed")
@@ -61,16 +59,10 @@ def fake_helm(folder: Path, output: str, code: int = 0) -> dict:
     return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
 
 
-def run(repo: Path, *args: str, env: dict | None = None) -> tuple[int, list[dict]]:
-    completed = run_cli("check", "--format", "json", *args, cwd=repo, env=env)
-    assert completed.returncode in (0, 1), completed.stderr
-    return completed.returncode, json.loads(completed.stdout)["findings"]
-
-
 @needs_kustomize
 def test_rendered_overlays_check_clean(tmp_path):
     repo = repository(tmp_path, "kustomize")
-    code, found = run(repo, "--render", ".")
+    code, found = findings(repo, "--render", ".")
     assert code == 0 and summary(found) == [] and summary(found, "warning") == []
 
 
@@ -79,7 +71,7 @@ def test_a_finding_on_a_rendered_object_is_placed_in_the_file_it_came_from(tmp_p
     repo = repository(tmp_path, "kustomize")
     base = repo / "base" / "deployment.yaml"
     base.write_text(base.read_text().replace("name: greeter-env", "name: greeter-environment", 1))
-    code, found = run(repo, "--render", "base/deployment.yaml")
+    code, found = findings(repo, "--render", "base/deployment.yaml")
     refs = [f for f in found if f["rule"] == "configmap-ref"]
     assert code == 1 and refs
     assert {f["file"] for f in refs} == {"base/deployment.yaml"}
@@ -90,7 +82,7 @@ def test_a_finding_on_a_rendered_object_is_placed_in_the_file_it_came_from(tmp_p
 def test_a_chart_is_rendered_with_helm_and_findings_are_placed_in_its_templates(tmp_path):
     repo = repository(tmp_path, "helm")
     env = fake_helm(tmp_path / "bin", HELM_OUTPUT)
-    code, found = run(repo, "--render", ".", env=env)
+    code, found = findings(repo, "--render", ".", env=env)
     assert code == 1
     assert [(f["file"], f["rule"]) for f in found if f["severity"] == "error"] == \
         [("mychart/templates/deployment.yaml", "schema-type")]
@@ -100,7 +92,7 @@ def test_a_chart_is_rendered_with_helm_and_findings_are_placed_in_its_templates(
 def test_without_render_nothing_is_executed(tmp_path):
     repo = repository(tmp_path, "helm")
     env = fake_helm(tmp_path / "bin", HELM_OUTPUT)
-    code, found = run(repo, ".", env=env)
+    code, found = findings(repo, ".", env=env)
     assert code == 0 and not (tmp_path / "bin" / "ran").exists()
     assert [f["rule"] for f in found] == ["helm-chart"]
     assert "--render" in found[0]["hint"]
@@ -109,6 +101,6 @@ def test_without_render_nothing_is_executed(tmp_path):
 def test_a_chart_that_helm_cannot_render_is_noted_with_helms_error(tmp_path):
     repo = repository(tmp_path, "helm")
     env = fake_helm(tmp_path / "bin", "Error: template: mychart/templates/x.yaml:3: unexpected EOF\n", code=1)
-    code, found = run(repo, "--render", ".", env=env)
+    code, found = findings(repo, "--render", ".", env=env)
     assert code == 0 and [f["rule"] for f in found] == ["helm-chart"]
     assert "helm template failed" in found[0]["message"] and "unexpected EOF" in found[0]["message"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import by_rule
+from conftest import by_rule, crd
 from conftest import lint_core as lint
 from kubelint.model import Severity
 
@@ -125,48 +125,30 @@ def test_cluster_scoped_objects_have_no_namespace():
     assert [r.namespace for r in result.resources] == [None]
 
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: backups.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Backup, plural: backups, singular: backup, listKind: BackupList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              required: [schedule]
-              properties:
-                schedule: {type: string, pattern: '^[0-9*/ ,-]+$'}
-                retention: {type: integer, minimum: 1, maximum: 90}
-                target: {x-kubernetes-int-or-string: true}
-                mode: {type: string, enum: [full, incremental]}
-                note: {type: string, nullable: true}
-                labels:
-                  type: object
-                  additionalProperties: {type: string}
-                extra:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-                volumes:
-                  type: array
-                  x-kubernetes-list-type: map
-                  x-kubernetes-list-map-keys: [name]
-                  items:
-                    type: object
-                    required: [name]
-                    properties:
-                      name: {type: string}
----
-"""
+CRD = crd("Backup", """\
+required: [schedule]
+properties:
+  schedule: {type: string, pattern: '^[0-9*/ ,-]+$'}
+  retention: {type: integer, minimum: 1, maximum: 90}
+  target: {x-kubernetes-int-or-string: true}
+  mode: {type: string, enum: [full, incremental]}
+  note: {type: string, nullable: true}
+  labels:
+    type: object
+    additionalProperties: {type: string}
+  extra:
+    type: object
+    x-kubernetes-preserve-unknown-fields: true
+  volumes:
+    type: array
+    x-kubernetes-list-type: map
+    x-kubernetes-list-map-keys: [name]
+    items:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+""") + "---\n"
 
 
 def backup(spec: str) -> str:

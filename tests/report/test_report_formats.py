@@ -1,7 +1,7 @@
 """The machine formats: SARIF, JUnit, GitHub workflow commands (and --statistics, --quiet in each).
 
 Golden files in tests/data/reports/ hold the reviewed output for the manifests there; after a
-deliberate change, regenerate them with ``KUBELINT_UPDATE_GOLDEN=1 pytest tests/test_report_formats.py``
+deliberate change, regenerate them with ``KUBELINT_UPDATE_GOLDEN=1 pytest tests/report/test_report_formats.py``
 and review the diff. Only the foundation's rules are selected, so that new rules do not move them.
 """
 
@@ -14,13 +14,12 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from conftest import ROOT, SHARED, needs_shared, run_cli
+from conftest import ROOT, SARIF_SCHEMA, needs_shared, run_cli, sarif_validator
 
 DATA = ROOT / "tests" / "data" / "reports"
 MANIFESTS = "tests/data/reports/manifests/"
 RULES = ("yaml-syntax,yaml-duplicate-key,yaml-ambiguous-scalar,schema-type,schema-unknown-field,"
          "label-invalid,manifest-invalid")
-SARIF_SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 UPDATE = os.environ.get("KUBELINT_UPDATE_GOLDEN") == "1"
 
 
@@ -41,16 +40,9 @@ def golden(name: str, text: str) -> None:
 # --- SARIF ------------------------------------------------------------------------------------
 
 
-def sarif_schema_validator():
-    import jsonschema
-
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
-
-
 @needs_shared(SARIF_SCHEMA)
 def test_sarif_validates_against_the_oasis_schema(tmp_path):
-    validator = sarif_schema_validator()
+    validator = sarif_validator()
     for log in (json.loads(report("sarif")), json.loads(report("sarif", "--statistics")),
                 json.loads(report("sarif", paths=("-",), stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
                                   "spec: {containers: [{name: a, image: b, ports: [{containerPort: '80'}]}]}\n"))):
@@ -64,7 +56,7 @@ def test_the_schema_check_catches_an_invalid_log():
     log = json.loads(report("sarif"))
     del log["runs"][0]["results"][0]["message"]
     log["runs"][0]["results"][1]["level"] = "fatal"
-    assert len(list(sarif_schema_validator().iter_errors(log))) == 2
+    assert len(list(sarif_validator().iter_errors(log))) == 2
 
 
 def test_sarif_driver_describes_every_rule():

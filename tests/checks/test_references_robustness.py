@@ -6,38 +6,21 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from pathlib import Path
 
+from conftest import FIXTURES, field_paths, put
 from kubelint import Options, check
 from kubelint.checks import Context
 from kubelint.engine.runner import rule_tasks, run_rule
-from kubelint.rules.registry import load_rules
+from reference_helpers import REFERENCE_RULES
 
-APP = Path(__file__).parent / "fixtures" / "references" / "bookstore.yaml"
-RULES = [rule for rule in load_rules().values() if rule.category == "references"]
+APP = FIXTURES / "references" / "bookstore.yaml"
 WRONG = [None, "x", 7, [], {}, [None], {"x": None}]
 
 
-def paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from paths(item, prefix + (index,))
-
-
-def put(data, path, value):
-    for segment in path[:-1]:
-        data = data[segment]
-    data[path[-1]] = value
-
-
 def run_rules(resources, result):
-    options = Options(select=[rule.id for rule in RULES])
+    options = Options(select=list(REFERENCE_RULES))
     context = Context(resources, result_bundle(result), None, options)
-    for task in rule_tasks({rule.id: rule for rule in RULES}, options, resources):
+    for task in rule_tasks(REFERENCE_RULES, options, resources):
         for _ in run_rule(task, context):
             pass
 
@@ -53,7 +36,7 @@ def test_every_field_replaced_by_a_wrong_type_never_crashes():
     resources = result.resources
     runs = 0
     for index, resource in enumerate(resources):
-        for number, path in enumerate(list(paths(resource.data))[1:]):
+        for number, path in enumerate(list(field_paths(resource.data))[1:]):
             value = WRONG[(index + number) % len(WRONG)]
             data = copy.deepcopy(resource.data)
             put(data, path, value)

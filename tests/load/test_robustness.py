@@ -12,22 +12,18 @@ import stat
 
 import pytest
 
-from conftest import by_rule, lint
+from conftest import by_rule, documents, lint
 from kubelint import check
 from kubelint.load import exact, fast
 from kubelint.load.exact import parse_exact
 from kubelint.load.limits import KUBERNETES_MAX_DEPTH, MAX_DEPTH
-from kubelint.load.reader import read_documents, split_documents
+from kubelint.load.reader import split_documents
 from kubelint.load.scalars import resolve_plain
 from kubelint.load.sources import decode, discover, read_source
-from kubelint.model import Severity, Source
+from kubelint.model import Severity
 from kubelint.findings.printable import printable
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n"
-
-
-def documents(text: str):
-    return read_documents(Source("t.yaml", text))[0]
 
 
 def nested_flow(depth: int, open_: str = "[", close: str = "]") -> str:
@@ -199,7 +195,7 @@ def test_huge_number_with_an_explicit_tag_cannot_be_decoded():
 
 
 def test_null_key_goes_to_the_exact_reader():
-    # Found by tests/test_fast_reader.py's random scalars: rapidyaml read "null:" as the string
+    # Found by tests/load/test_fast_reader.py's random scalars: rapidyaml read "null:" as the string
     # key "null"; Kubernetes cannot turn a null key into JSON.
     assert fast.needs_exact("null: true\n")
     assert [(f.rule, f.line) for f in by_rule(lint("null: true\n"), "yaml-not-json")] == [("yaml-not-json", 1)]
@@ -207,7 +203,7 @@ def test_null_key_goes_to_the_exact_reader():
 
 @pytest.mark.parametrize("literal,value", [("-_0", 0), ("-_1_0", -10), ("+_5", 5)])
 def test_signed_numbers_with_underscores_go_to_the_exact_reader(literal, value):
-    # Found by tests/test_fast_reader.py's random scalars: "-_0" is 0 for go-yaml (underscores
+    # Found by tests/load/test_fast_reader.py's random scalars: "-_0" is 0 for go-yaml (underscores
     # are dropped before ParseInt), but the fast reader's scan let it through as a string.
     text = f"k: [{literal}, x]\n"
     assert fast.needs_exact(text)

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES, needs_shared
+from conftest import CORPUS, EXAMPLES, field_paths, needs_shared, put
 from kubelint import check
 from kubelint.cli.main import EXIT_FINDINGS, EXIT_OK, main
 from kubelint.load.reader import read_documents
@@ -183,27 +183,13 @@ def _example_documents() -> list[dict]:
 EXAMPLE_DOCUMENTS = _example_documents()
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, prefix + (index,))
-
-
 @st.composite
 def resources_with_wrong_types(draw):
     """A real object from examples/app with random values swapped in at random places."""
     document = json.loads(json.dumps(draw(st.sampled_from(EXAMPLE_DOCUMENTS))))
     for _ in range(draw(st.integers(1, 4))):
-        paths = [p for p in _paths(document) if p]
-        path = draw(st.sampled_from(paths))
-        parent = document
-        for segment in path[:-1]:
-            parent = parent[segment]
-        parent[path[-1]] = draw(trees)
+        paths = [p for p in field_paths(document) if p]
+        put(document, draw(st.sampled_from(paths)), draw(trees))
     return document
 
 

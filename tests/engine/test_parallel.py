@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, ROOT, needs_shared, run_cli
+from conftest import CORPUS, EXAMPLES, ROOT, crd, needs_shared, run_cli
 from kubelint import Options, check
 from kubelint.engine import parallel_read as parallel
 from kubelint.engine import parallel_rules as parallel_checks
@@ -21,28 +21,7 @@ from kubelint.engine import parallel_rules as parallel_checks
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import bundle  # noqa: E402
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-"""
+CRD = crd("Widget", "properties:\n  size: {type: integer}\n")
 
 
 def mixed_input(folder) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import DATA, run_cli
 from kubelint import check
 
-SUITE = ROOT / "tests" / "data" / "yaml-test-suite"
+SUITE = DATA / "yaml-test-suite"
 MANIFEST = json.loads((SUITE / "cases.json").read_text(encoding="utf-8"))
 CASES = MANIFEST["cases"]
 
