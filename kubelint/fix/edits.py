@@ -232,8 +232,16 @@ class DocumentText:
         node = self._find(operation.path)[1]
         if node_kind(node) != "mapping":
             raise Declined("not a mapping")
-        if any(node_kind(k) == "scalar" and scalar_key(k) == operation.key for k, _ in node.value):
-            raise Declined(f'"{operation.key}" is there already')
+        present = [(k, v) for k, v in node.value if node_kind(k) == "scalar" and scalar_key(k) == operation.key]
+        if present:  # ``key:`` with no value (null) is written in place; any other value stays
+            key_node, value_node = present[-1]
+            if len(present) > 1 or not _is_null(value_node) or node.style is True \
+                    or self.text[_line_start(self.text, key_node.start_mark.index):key_node.start_mark.index].strip():
+                raise Declined(f'"{operation.key}" is there already')
+            lines = render.entry(operation.key, operation.value, key_node.start_mark.column, self.layout)
+            newline = self.layout.newline
+            return [Edit(key_node.start_mark.index, self._entry_end(value_node, key_node),
+                         newline.join([lines[0].lstrip(" ")] + lines[1:]) + newline)]
         if node.style is True:  # flow: before the closing brace
             item = f"{render.key(operation.key)}: {render.flow(operation.value)}"
             if not node.value:
@@ -321,6 +329,10 @@ def _container(data: Any, path: Path) -> Any:
     for segment in path:
         data = data[segment]
     return data
+
+
+def _is_null(node: Any) -> bool:
+    return node_kind(node) == "scalar" and node.tag == PLAIN and node.value in ("", "~", "null", "Null", "NULL")
 
 
 def _line_start(text: str, position: int) -> int:

@@ -14,7 +14,7 @@ dataclasses do not survive on Python 3.10.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any
 
 #: a path in a document, as kubelint.model.Path (this module imports nothing of the model: findings.py imports it)
 Path = tuple[str | int, ...]
@@ -64,7 +64,7 @@ class Insert:
     after: tuple[str, ...] = ()
 
 
-Operation = Union[Replace, AsString, Rename, Remove, Insert]
+Operation = Replace | AsString | Rename | Remove | Insert
 
 
 @dataclass(frozen=True)
