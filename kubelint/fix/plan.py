@@ -8,7 +8,8 @@ after it, the document has a finding it did not have before
 
 - of a rule that says the manifest is invalid or misread (``VALIDITY``: YAML, schema, API,
   validation, metadata, project and suppression rules): the fix wrote something Kubernetes rejects;
-- or of any rule, at or under a place the fix wrote (the value it replaced, the entry it added).
+- or of any rule, at or under a place the fix wrote (the value it replaced, the entry it added),
+  except after a migration to another apiVersion, whose rules judge the whole object anew.
 
 A round whose document introduces a finding is not kept for that file: the document's fix is
 rejected, or, when it had several, they are tried one at a time in the next rounds. Findings of
@@ -31,7 +32,7 @@ from typing import Callable, Iterable
 
 from kubelint.fix.edits import Declined, DocumentText, Planned
 from kubelint.load.reader import is_json_stream, read_documents, split_documents
-from kubelint.model import Finding, FixSummary, Insert, Remove, Rename, RunResult, Source, format_path
+from kubelint.model import Finding, FixSummary, Insert, Remove, Rename, Replace, RunResult, Source, format_path
 from kubelint.rules.registry import Rule
 
 #: categories of rules that say a manifest is invalid or misread: a fix must never add one of theirs
@@ -39,7 +40,6 @@ VALIDITY = frozenset({"yaml", "input", "schema", "api", "validation", "metadata"
 #: rules of documents that could not be read: a file with one is never rewritten
 UNREADABLE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-depth-limit", "yaml-alias-limit"})
 MAX_ROUNDS = 8
-_LINE_NUMBER = re.compile(r"\bline \d+")
 
 Recheck = Callable[[dict[str, str]], RunResult]
 Identity = tuple[object, ...]
@@ -64,10 +64,12 @@ class _FilePlan:
 
 
 def identity(finding: Finding) -> Identity:
-    """What a finding is about, wherever its line moved: rule, file, object, field and message."""
+    """What a finding is about, wherever its line moved: rule, file, object and field. Not its message,
+    which may name lines, files at lines, or the apiVersion a migration changes; findings of one rule on
+    one field are counted, not told apart."""
     resource = finding.resource
     where = (resource.kind, resource.namespace, resource.name) if resource is not None else (None, None, None)
-    return (finding.rule, finding.file, *where, finding.path, _LINE_NUMBER.sub("line N", finding.message))
+    return (finding.rule, finding.file, *where, finding.path)
 
 
 def fix_key(finding: Finding) -> Identity:
@@ -83,9 +85,11 @@ def allowed(finding: Finding, rules: dict[str, Rule], unsafe: bool) -> bool:
 
 
 def run(first: RunResult, originals: dict[str, str], recheck: Recheck, rules: dict[str, Rule], *,
-        unsafe: bool = False, applied: bool = True) -> Outcome:
-    """Fix what the findings of ``first`` can fix in the files of ``originals`` (name -> text)."""
+        unsafe: bool = False, applied: bool = True, blocked: dict[str, str] | None = None) -> Outcome:
+    """Fix what the findings of ``first`` can fix in the files of ``originals`` (name -> text), except
+    those of ``blocked`` (name -> why they cannot be written)."""
     rounds = _Rounds(first, originals, recheck, rules, unsafe)
+    rounds.unwritable.update(blocked or {})
     rounds.run()
     return rounds.outcome(applied)
 
@@ -106,9 +110,12 @@ class _Rounds:
         self.serial: set[tuple[str, int]] = set()
         #: every fix kept so far, by file and document (for telling introduced findings from revealed ones)
         self.kept: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-        self.unwritable: dict[str, str] = {name: reason for name, text in originals.items()
-                                           if (reason := _unwritable(name, text)) is not None}
+        #: files never rewritten, and why (found out for the files that have something to fix)
+        self.unwritable: dict[str, str] = {}
+        self.readable: set[str] = set()
         self.reverted: dict[str, str] = {}
+        #: findings a fix made that were left for the next round to fix
+        self.tentative: set[Identity] = set()
 
     def allowed(self, finding: Finding) -> bool:
         return allowed(finding, self.rules, self.unsafe)
@@ -129,6 +136,12 @@ class _Rounds:
                       and fix_key(f) not in self.rejected]
         trials: dict[str, _FilePlan] = {}
         for name, group in _by_file(candidates).items():
+            if name not in self.unwritable and name not in self.readable:
+                reason = _unwritable(name, self.originals[name])
+                if reason is None:
+                    self.readable.add(name)
+                else:
+                    self.unwritable[name] = reason
             if name in self.unwritable:
                 for finding in group:
                     self.rejected[fix_key(finding)] = (finding, self.unwritable[name])
@@ -163,16 +176,22 @@ class _Rounds:
         return True
 
     def reject(self, name: str, plan: _FilePlan, offending: dict[int | None, list[Finding]]) -> None:
+        """Reject the fixes that introduced findings, where they can be told (``culprits``); a document
+        whose fixes cannot be told apart has them tried one at a time from the next round on."""
         documents = list(plan.applied) if None in offending else [d for d in offending if d is not None]
         for document in documents:
             fixes = plan.applied.get(document, [])
             introduced = offending.get(document) or offending.get(None) or []
-            if len(fixes) == 1 or (name, document) in self.serial:
-                reason = "it would introduce " + "; ".join(f"{f.rule} ({f.message})" for f in introduced[:2])
-                for finding in fixes:
-                    self.rejected[fix_key(finding)] = (finding, reason)
-            else:
+            found = culprits(fixes, introduced)
+            if found is None and (len(fixes) == 1 or (name, document) in self.serial):
+                found = {id(f): introduced for f in fixes}
+            if found is None:
                 self.serial.add((name, document))
+                continue
+            for finding in fixes:
+                if id(finding) in found:
+                    reason = "it would introduce " + "; ".join(f"{f.rule} ({f.message})" for f in found[id(finding)][:2])
+                    self.rejected[fix_key(finding)] = (finding, reason)
 
     def introduced(self, name: str, text: str, applied: dict[int, list[Finding]], before: list[Finding],
                    after: list[Finding], tentative: bool) -> dict[int | None, list[Finding]]:
@@ -188,7 +207,12 @@ class _Rounds:
             if not new.get(key):
                 continue
             new[key] -= 1
-            if tentative and self.allowed(finding) and fix_key(finding) not in self.rejected:
+            if not tentative:  # all rounds done: what was left for a later round and is still there
+                if key in self.tentative or self._invalid(finding):
+                    out[_document_at(starts, finding.line)].append(finding)
+                continue
+            if self.allowed(finding) and fix_key(finding) not in self.rejected:
+                self.tentative.add(key)
                 continue  # fixable itself: the next round fixes it (or the file is put back at the end)
             document = _document_at(starts, finding.line)
             fixes = applied.get(document, []) if document is not None else [f for fs in applied.values() for f in fs]
@@ -201,7 +225,9 @@ class _Rounds:
         return rule is None or rule.category in VALIDITY
 
     def put_back(self) -> None:
-        """Files that, all rounds done, have a finding their fixes introduced: as they were."""
+        """Files that, all rounds done, have a finding their fixes introduced: as they were. Each round
+        has compared its fixes with the findings before it; what is left to compare with the findings
+        at the start are the findings of validity rules, and those left for a later round to fix."""
         while True:
             before, now = _by_file(self.first.findings), _by_file(self.findings)
             bad = [name for name in self._changed()
@@ -223,12 +249,7 @@ class _Rounds:
 
     def outcome(self, applied: bool) -> Outcome:
         changed = self._changed()
-        gone = Counter(identity(f) for f in self.first.findings) - Counter(identity(f) for f in self.findings)
-        fixed: Counter[str] = Counter()
-        for key, count in gone.items():
-            fixed[str(key[0])] += count
-        revealed = sum((Counter(identity(f) for f in self.findings)
-                        - Counter(identity(f) for f in self.first.findings)).values())
+        fixed, revealed = compare(self.first.findings, self.findings)
         remaining = {identity(f): f for f in self.findings}
         skipped = []
         for key, (finding, reason) in self.rejected.items():
@@ -237,12 +258,38 @@ class _Rounds:
                 skipped.append((now.file, now.line, now.rule, reason))
         unsafe = sum(1 for f in self.findings if f.fix is not None and not self.allowed(f)
                      and self.rules.get(f.rule) is not None and self.rules[f.rule].fix == "unsafe")
-        summary = FixSummary(applied=applied, fixed=dict(sorted(fixed.items())), files=sorted(changed),
+        summary = FixSummary(applied=applied, fixed=fixed, files=sorted(changed),
                              unsafe=unsafe, skipped=sorted(set(skipped), key=lambda s: (s[0], s[1] or 0, s[2])),
                              revealed=revealed)
         result = self.result
         result.fixes = summary
         return Outcome(changed, result, summary)
+
+
+def culprits(fixes: list[Finding], introduced: list[Finding]) -> dict[int, list[Finding]] | None:
+    """Which of a document's ``fixes`` introduced which findings (by ``id`` of the fixed finding), or None
+    when that cannot be told: a finding comes from the fixes of its own object, from the one that wrote
+    where it points, else from a migration (which changes the rules the object is judged by), else
+    from the only fix of that object."""
+    out: dict[int, list[Finding]] = defaultdict(list)
+    for finding in introduced:
+        suspects = [f for f in fixes if _same_object(f, finding)] if finding.resource is not None else fixes
+        blamed = [f for f in suspects if _under_edit(finding, f, migrations=True)] \
+            or [f for f in suspects if _migrates(f)] or (suspects if len(suspects) == 1 else [])
+        if not blamed:
+            return None
+        for fix in blamed:
+            out[id(fix)].append(finding)
+    return dict(out)
+
+
+def compare(before: list[Finding], after: list[Finding]) -> tuple[dict[str, int], int]:
+    """The findings of ``before`` gone from ``after``, by rule, and how many of ``after`` are new."""
+    first, last = Counter(identity(f) for f in before), Counter(identity(f) for f in after)
+    fixed: Counter[str] = Counter()
+    for key, count in (first - last).items():
+        fixed[str(key[0])] += count
+    return dict(sorted(fixed.items())), sum((last - first).values())
 
 
 def plan_file(text: str, findings: list[Finding], serial: Iterable[int] = ()) -> _FilePlan:
@@ -329,13 +376,23 @@ def _document_at(starts: list[int], line: int | None) -> int | None:
     return found
 
 
-def _under_edit(finding: Finding, fixed: Finding) -> bool:
-    """Whether ``finding`` points at or under a place that ``fixed``'s fix wrote, in the same object."""
+def _same_object(fixed: Finding, finding: Finding) -> bool:
+    a, b = fixed.resource, finding.resource
+    return a is not None and b is not None and (a.kind, a.namespace, a.name) == (b.kind, b.namespace, b.name)
+
+
+def _migrates(fixed: Finding) -> bool:
     fix = fixed.fix
-    if fix is None or finding.resource is None or fixed.resource is None:
-        return False
-    if (finding.resource.kind, finding.resource.namespace, finding.resource.name) != (
-            fixed.resource.kind, fixed.resource.namespace, fixed.resource.name):
+    return fix is not None and any(isinstance(op, Replace) and op.path[len(fix.base):] == ("apiVersion",)
+                                   for op in fix.operations)
+
+
+def _under_edit(finding: Finding, fixed: Finding, migrations: bool = False) -> bool:
+    """Whether ``finding`` points at or under a place that ``fixed``'s fix wrote, in the same object
+    (not after a migration, whose new version's rules judge the whole object: only its validity counts,
+    unless ``migrations``)."""
+    fix = fixed.fix
+    if fix is None or not _same_object(fixed, finding) or (_migrates(fixed) and not migrations):
         return False
     for operation in fix.operations:
         path = operation.path[len(fix.base):]
