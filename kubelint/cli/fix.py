@@ -72,11 +72,12 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
         names = discover(args.paths)
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    files, errors, notes = _read(names, options.max_file_size, writing=args.fix)
+    files, errors, aliases = _read(names, options.max_file_size, writing=args.fix)
     overlay = {f.path: f.raw.source.text for f in files.values() if f.raw.source is not None}
 
     def checked(texts: dict[str, str]) -> RunResult:
         replaced = {files[name].path: text for name, text in texts.items()}
+        replaced.update({files[alias].path: texts[name] for alias, name in aliases.items() if name in texts})
         try:
             return check(args.paths, options=dataclasses.replace(options, overlay={**overlay, **replaced}))
         except UsageError as exc:
@@ -84,8 +85,13 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
 
     first = checked({})
     originals = {name: f.raw.source.text for name, f in files.items()
-                 if f.raw.source is not None and not f.raw.problems and name not in errors and name not in notes}
-    outcome = plan.run(first, originals, checked, load_rules(), unsafe=args.unsafe_fixes, applied=args.fix)
+                 if f.raw.source is not None and not f.raw.problems and name not in aliases}
+    rules = load_rules()
+    outcome = plan.run(first, originals, checked, rules, unsafe=args.unsafe_fixes, applied=args.fix,
+                       blocked=errors)
+    # a file that cannot be written is an error only if it had something to fix
+    wanted = {f.file for f in first.findings if plan.allowed(f, rules, args.unsafe_fixes)}
+    errors = {name: error for name, error in errors.items() if name in wanted}
     if args.diff:
         write_output(_diff(originals, outcome.texts), args.output if args.output else None)
         _summary_to(sys.stderr, outcome.result)
@@ -101,8 +107,9 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
     result = outcome.result
     if any(name in errors for name in outcome.texts):  # the report must show what is on disk
         result = checked({name: text for name, text in outcome.texts.items() if name not in errors})
-        result.fixes = dataclasses.replace(outcome.summary, files=[f for f in outcome.summary.files
-                                                                    if f not in errors])
+        fixed, revealed = plan.compare(first.findings, result.findings)
+        result.fixes = dataclasses.replace(outcome.summary, fixed=fixed, revealed=revealed,
+                                           files=[f for f in outcome.summary.files if f not in errors])
     if STDIN in files:
         stdin = files[STDIN].raw.source
         sys.stdout.write(stdin_text if stdin_text is not None else (stdin.text if stdin is not None else ""))
@@ -114,8 +121,9 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
         sys.stderr.write(report)
     else:
         write_output(report, None)
-    for name, note in sorted(notes.items()):
-        print(f"kubelint: {printable(name)}: {note}", file=sys.stderr)
+    for alias, name in sorted(aliases.items()):
+        print(f"kubelint: {printable(alias)}: the same file as {printable(name)}, fixed through that name",
+              file=sys.stderr)
     for name, error in sorted(errors.items()):
         print(f"kubelint: error: cannot fix {printable(name)}: {error}", file=sys.stderr)
     if errors:
@@ -126,12 +134,24 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
 
 
+def fix_text(text: str, options: Options | None = None, *, name: str = "<text>",
+             unsafe: bool = False) -> plan.Outcome:
+    """Fix one YAML text as ``kubelint check --fix -`` does, without files: the fixed text is
+    ``outcome.texts.get(name, text)``, the findings that remain ``outcome.result.findings``."""
+    options = options or Options()
+
+    def checked(texts: dict[str, str]) -> RunResult:
+        return check(text=texts.get(name, text), name=name, options=options)
+
+    return plan.run(checked({}), {name: text}, checked, load_rules(), unsafe=unsafe)
+
+
 def _read(names: list[str], max_bytes: int, writing: bool) -> tuple[dict[str, _File], dict[str, str], dict[str, str]]:
     """The files to fix, by the name findings give them; the errors that keep some from being written,
-    and the names not fixed for a harmless reason (a second name of a file)."""
+    and the second names of files named twice (a link and its target), with the name that is fixed."""
     files: dict[str, _File] = {}
     errors: dict[str, str] = {}
-    notes: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     targets: dict[str, str] = {}
     for path in names:
         name = STDIN if path == "-" else path
@@ -143,14 +163,14 @@ def _read(names: list[str], max_bytes: int, writing: bool) -> tuple[dict[str, _F
             continue
         target = os.path.realpath(path)
         if target in targets:  # another name of a file already named: fixed once, through the first name
-            notes[name] = f"the same file as {targets[target]}, fixed through that name"
+            aliases[name] = targets[target]
             continue
         targets[target] = path
         if writing:
             problem = _unwritable(target)
             if problem is not None:
                 errors[name] = problem
-    return files, errors, notes
+    return files, errors, aliases
 
 
 def _unwritable(target: str) -> str | None:
@@ -160,7 +180,8 @@ def _unwritable(target: str) -> str | None:
         return exc.strerror or str(exc)
     if not stat.S_ISREG(mode):
         return "it is not a regular file"
-    if not os.access(target, os.W_OK):
+    # the mode too: root may write anything, but a file nobody may write was made read-only on purpose
+    if not os.access(target, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         return "the file is read-only"
     if not os.access(os.path.dirname(target) or ".", os.W_OK | os.X_OK):
         return f"its folder {os.path.dirname(target) or '.'} is read-only (the fixed file replaces it atomically)"
