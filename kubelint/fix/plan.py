@@ -182,8 +182,11 @@ class _Rounds:
         for document in documents:
             fixes = plan.applied.get(document, [])
             introduced = offending.get(document) or offending.get(None) or []
+            if not fixes:  # a finding in a document no fix edited: any fix of the file may have caused it
+                fixes = [f for found in plan.applied.values() for f in found]
             found = culprits(fixes, introduced)
-            if found is None and (len(fixes) == 1 or (name, document) in self.serial):
+            if found is None and (len(fixes) == 1 or (name, document) in self.serial
+                                  or document not in plan.applied):
                 found = {id(f): introduced for f in fixes}
             if found is None:
                 self.serial.add((name, document))

@@ -22,7 +22,7 @@ try:
 except ImportError:  # no wheel for this platform: the reference engine still works (see engine())
     jsonschema_rs = None
 
-from kubelint.load.scalars import describe
+from kubelint.load.scalars import INT64_MAX, INT64_MIN, describe
 from kubelint.model import AsString, Fix, Path, Problem, Remove, Rename, Replace, format_path, same_value
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})\Z")
@@ -245,11 +245,11 @@ def _type_fix(value: Any, schema: dict, path: Path) -> Fix | None:
         return Fix((AsString(path),), "quote the value")
     if isinstance(value, str) and ("integer" in kinds or "number" in kinds):
         pattern = _CANONICAL_INTEGER if "integer" in kinds and "number" not in kinds else _CANONICAL_NUMBER
-        if not pattern.match(value):
-            return None  # "010", "1e3" or " 3": what the author meant is not certain
+        if len(value) > 24 or not pattern.match(value):
+            return None  # "010", "1e3", " 3" or a thousand digits: what the author meant is not certain
         number: int | float = int(value) if _CANONICAL_INTEGER.match(value) else float(value)
-        if isinstance(number, float) and not math.isfinite(number):
-            return None
+        if not INT64_MIN <= number <= INT64_MAX or (isinstance(number, float) and not math.isfinite(number)):
+            return None  # Kubernetes' JSON numbers are 64-bit
         return Fix((Replace(path, number),), f"remove the quotes: {value}")
     if isinstance(value, str) and "boolean" in kinds and value.lower() in ("true", "false"):
         return Fix((Replace(path, value.lower() == "true"),), f"remove the quotes: {value.lower()}")

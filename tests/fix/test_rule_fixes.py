@@ -83,3 +83,12 @@ def test_only_rules_that_declare_a_fix_make_fixes():
 def test_safe_fixes_alone_leave_the_unsafe_ones():
     outcome = fix_text(RULES["api-removed"].bad_example, Options(select=["api-removed"]), name=NAME)
     assert outcome.texts == {} and outcome.summary.unsafe == 1
+
+
+@pytest.mark.parametrize("quoted, fixed", [('"3"', 3), ('"-7"', -7), ('"010"', None), ('"1e3"', None),
+                                           ('"9223372036854775808"', None), ('"' + "1" * 100_000 + '"', None)])
+def test_a_quoted_number_is_unquoted_only_when_certain(quoted, fixed):
+    # "010" is octal 8 in YAML 1.1; beyond int64 Kubernetes has no integer; 100,000 digits once crashed here
+    text = f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {quoted}\n"
+    [finding] = [f for f in check(text=text, options=Options(select=["schema-type"])).findings]
+    assert (finding.fix.operations[0].value if finding.fix else None) == fixed
