@@ -1,63 +1,38 @@
 """Availability of replicated workloads: replica count, spreading, disruption budgets, rollouts.
 
-``check`` selects the mechanism. The replica range of a workload is its HorizontalPodAutoscaler's
-(minReplicas, maxReplicas) when one in the input targets it, else spec.replicas (default 1):
-see kubelint/k8s/workloads.py. Rolling-update arithmetic follows the deployment controller
-(pkg/controller/deployment/util: maxUnavailable rounds down, maxSurge up, via
+A rule's ``check`` names one of: ``single-replica``, ``anti-affinity``, ``pdb-missing``,
+``rolling-update`` and ``hpa-replicas``. The replica range of a workload is its
+HorizontalPodAutoscaler's (minReplicas, maxReplicas) when one in the input targets it, else
+spec.replicas (default 1): see kubelint/k8s/workloads.py. Rolling-update arithmetic follows the
+deployment controller (pkg/controller/deployment/util: maxUnavailable rounds down, maxSurge up, via
 intstr.GetScaledValueFromIntOrPercent). The case where both maxUnavailable and maxSurge are 0 is
 rejected by API validation and reported there, not here.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
+from kubelint.checks import CheckSet, Context
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import workloads
 from kubelint.model import Problem, Resource
+from kubelint.rules.registry import Rule
 
 PARAMS = {"check": ""}
-
-
-def KINDS(rule) -> frozenset[str]:  # noqa: N802
-    return {"single-replica": frozenset({"Deployment"}), "anti-affinity": SPREAD_KINDS,
-            "pdb-missing": BUDGET_KINDS, "hpa-replicas": BUDGET_KINDS,
-            "rolling-update": frozenset({"Deployment", "DaemonSet", "StatefulSet"})}[rule.params["check"]]
+CHECKS = CheckSet()
 
 SPREAD_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 BUDGET_KINDS = frozenset({"Deployment", "StatefulSet"})
+ROLLING_KINDS = frozenset({"Deployment", "DaemonSet", "StatefulSet"})
 _PERCENT = re.compile(r"(\d+)%\Z")
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
-    check = rule.params["check"]
-    if resource.group not in ("", "apps"):
+@CHECKS("single-replica", kinds={"Deployment"})
+def single_replica(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    if not _built_in(resource):
         return
-    if check == "single-replica" and resource.kind == "Deployment":
-        yield from _single_replica(resource, ctx)
-    elif check == "anti-affinity" and resource.kind in SPREAD_KINDS:
-        yield from _anti_affinity(resource, ctx)
-    elif check == "pdb-missing" and resource.kind in BUDGET_KINDS:
-        yield from _pdb_missing(resource, ctx)
-    elif check == "rolling-update":
-        yield from _rolling_update(resource, ctx)
-    elif check == "hpa-replicas" and resource.kind in BUDGET_KINDS:
-        hpa = workloads.coverage(ctx).hpa_for(resource)
-        spec = resource.data.get("spec")
-        if hpa is not None and isinstance(spec, dict) and spec.get("replicas") is not None:
-            yield Problem(("spec", "replicas"), f"spec.replicas is set although HorizontalPodAutoscaler/{hpa.name} "
-                          "scales this workload: every apply resets the replica count, then the autoscaler "
-                          "scales it again", at_key=True,
-                          hint="remove spec.replicas and let the HorizontalPodAutoscaler own it")
-
-
-def _kind_name(resource: Resource) -> str:
-    return f"{resource.kind} {resource.name}" if resource.name else resource.kind
-
-
-def _single_replica(resource: Resource, ctx) -> Iterator[Problem]:
     scale = workloads.coverage(ctx).scale(resource)
     if scale is None or scale[1] != 1:
         return
@@ -70,7 +45,10 @@ def _single_replica(resource: Resource, ctx) -> Iterator[Problem]:
                   hint="set spec.replicas: 2 or more (with a PodDisruptionBudget and anti-affinity)")
 
 
-def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
+@CHECKS("anti-affinity", kinds=SPREAD_KINDS)
+def anti_affinity(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    if not _built_in(resource):
+        return
     scale = workloads.coverage(ctx).scale(resource)
     if scale is None or scale[1] < 2:
         return
@@ -79,19 +57,10 @@ def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
         return
     path, spec = found
     labels = workloads.coverage(ctx).labels(resource)
-    terms = []
-    anti = k8s.get(spec, ("affinity", "podAntiAffinity"))
-    if isinstance(anti, dict):
-        for term in anti.get("requiredDuringSchedulingIgnoredDuringExecution") or []:
-            terms.append(term)
-        for weighted in anti.get("preferredDuringSchedulingIgnoredDuringExecution") or []:
-            if isinstance(weighted, dict):
-                terms.append(weighted.get("podAffinityTerm"))
-    spread = spec.get("topologySpreadConstraints")
-    terms += spread if isinstance(spread, list) else []
+    terms = _spreading_terms(spec)
     if any(isinstance(t, dict) and k8s.label_selector_matches(t.get("labelSelector"), labels) for t in terms):
         return
-    count = f"{scale[1]} replicas" if scale[0] == scale[1] else f"up to {scale[1]} replicas"
+    count = _replicas(scale)
     if terms:
         message = (f"{_kind_name(resource)} runs {count}, but no podAntiAffinity term or topology spread "
                    "constraint selects its own pods (check their labelSelector), so all of them may land on "
@@ -104,39 +73,28 @@ def _anti_affinity(resource: Resource, ctx) -> Iterator[Problem]:
                        "ScheduleAnyway) or a preferred podAntiAffinity term whose labelSelector matches the pod labels")
 
 
-def _pdb_missing(resource: Resource, ctx) -> Iterator[Problem]:
+@CHECKS("pdb-missing", kinds=BUDGET_KINDS)
+def pdb_missing(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    if not _built_in(resource):
+        return
     cover = workloads.coverage(ctx)
     scale = cover.scale(resource)
     if scale is None or scale[1] < 2 or not cover.labels(resource):
         return
     if cover.pdbs_for(resource):
         return
-    count = f"{scale[1]} replicas" if scale[0] == scale[1] else f"up to {scale[1]} replicas"
     yield Problem(("metadata", "name"),
-                  f"{_kind_name(resource)} runs {count} but no PodDisruptionBudget in the input selects its "
-                  "pods: a node drain or cluster upgrade may evict all of them at once",
+                  f"{_kind_name(resource)} runs {_replicas(scale)} but no PodDisruptionBudget in the input selects "
+                  "its pods: a node drain or cluster upgrade may evict all of them at once",
                   hint="add a PodDisruptionBudget (policy/v1) with maxUnavailable: 1 and a selector matching "
                        "the pod labels")
 
 
-def scaled(value, total: int, round_up: bool) -> int | None:
-    """intstr.GetScaledValueFromIntOrPercent: an int, or a percentage of total."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _PERCENT.match(value) if isinstance(value, str) else None
-    if not match:
-        return None
-    exact = int(match.group(1)) * total / 100
-    return math.ceil(exact) if round_up else math.floor(exact)
-
-
-def _rolling_update(resource: Resource, ctx) -> Iterator[Problem]:
-    if resource.kind == "Deployment":
-        strategy = ("spec", "strategy")
-    elif resource.kind in ("DaemonSet", "StatefulSet"):
-        strategy = ("spec", "updateStrategy")
-    else:
+@CHECKS("rolling-update", kinds=ROLLING_KINDS)
+def rolling_update(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    if not _built_in(resource):
         return
+    strategy = ("spec", "strategy") if resource.kind == "Deployment" else ("spec", "updateStrategy")
     value = k8s.get(resource.data, strategy + ("rollingUpdate", "maxUnavailable"))
     if value is None or k8s.get(resource.data, strategy + ("type",), "RollingUpdate") != "RollingUpdate":
         return
@@ -153,3 +111,45 @@ def _rolling_update(resource: Resource, ctx) -> Iterator[Problem]:
     if scale is not None and scale[0] >= 2 and value >= scale[0]:
         yield Problem(path, f"maxUnavailable {value} is at least the replica count ({scale[0]}): a rollout may "
                       "take down every replica at once", hint=hint)
+
+
+@CHECKS("hpa-replicas", kinds=BUDGET_KINDS)
+def hpa_replicas(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    if not _built_in(resource):
+        return
+    hpa = workloads.coverage(ctx).hpa_for(resource)
+    spec = resource.data.get("spec")
+    if hpa is not None and isinstance(spec, dict) and spec.get("replicas") is not None:
+        yield Problem(("spec", "replicas"), f"spec.replicas is set although HorizontalPodAutoscaler/{hpa.name} "
+                      "scales this workload: every apply resets the replica count, then the autoscaler "
+                      "scales it again", at_key=True,
+                      hint="remove spec.replicas and let the HorizontalPodAutoscaler own it")
+
+
+def _built_in(resource: Resource) -> bool:
+    """A workload of the core or apps group, not a custom resource that reuses the kind's name."""
+    return resource.group in ("", "apps")
+
+
+def _kind_name(resource: Resource) -> str:
+    return f"{resource.kind} {resource.name}" if resource.name else resource.kind
+
+
+def _replicas(scale: tuple[int, int]) -> str:
+    """A replica range as the messages say it: '3 replicas', or 'up to 5 replicas' under an HPA."""
+    return f"{scale[1]} replicas" if scale[0] == scale[1] else f"up to {scale[1]} replicas"
+
+
+def _spreading_terms(spec: dict) -> list[Any]:
+    """The podAntiAffinity terms (required and preferred) and topology spread constraints of a pod spec."""
+    terms: list[Any] = []
+    anti = k8s.get(spec, ("affinity", "podAntiAffinity"))
+    if isinstance(anti, dict):
+        for term in anti.get("requiredDuringSchedulingIgnoredDuringExecution") or []:
+            terms.append(term)
+        for weighted in anti.get("preferredDuringSchedulingIgnoredDuringExecution") or []:
+            if isinstance(weighted, dict):
+                terms.append(weighted.get("podAffinityTerm"))
+    spread = spec.get("topologySpreadConstraints")
+    terms += spread if isinstance(spread, list) else []
+    return terms

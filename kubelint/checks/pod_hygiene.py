@@ -1,4 +1,4 @@
-"""Pod settings that are valid but unsafe or careless: one mechanism per ``check``.
+"""Pod settings that are valid but unsafe or careless: one function per ``check``.
 
 - ``termination-grace-zero``: terminationGracePeriodSeconds 0 kills containers with SIGKILL, no
   graceful shutdown (a StatefulSet pod may even run twice: the API docs of the field warn of it).
@@ -16,61 +16,95 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kubelint.checks import CheckSet, Context
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import workloads
-from kubelint.model import Problem, Resource
+from kubelint.model import Path, Problem, Resource
+from kubelint.rules.registry import Rule
 
 PARAMS = {"check": ""}
-KINDS = k8s.POD_SPEC_KINDS
+CHECKS = CheckSet()
 
 
-def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
+@CHECKS("termination-grace-zero", kinds=k8s.POD_SPEC_KINDS)
+def termination_grace_zero(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
     found = workloads.pod_spec(resource, ctx)
     if found is None:
         return
     path, spec = found
-    check = rule.params["check"]
-    if check == "termination-grace-zero":
-        grace = spec.get("terminationGracePeriodSeconds")
-        if isinstance(grace, int) and not isinstance(grace, bool) and grace == 0:
-            yield Problem(path + ("terminationGracePeriodSeconds",),
-                          "terminationGracePeriodSeconds: 0 kills the containers without a graceful shutdown: "
-                          "in-flight requests fail and data may be lost",
-                          hint="remove it (default 30 seconds) or give the time the process needs to shut down")
-    elif check == "read-only-root-fs":
-        if k8s.get(spec, ("os", "name")) == "windows":
-            return
-        for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
-            if k8s.get(container, ("securityContext", "readOnlyRootFilesystem")) is not True:
-                yield Problem(container_path + ("securityContext", "readOnlyRootFilesystem"),
-                              f'container "{container.get("name")}" has a writable root file system: an attacker '
-                              "can change its binaries and configuration",
-                              hint="set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
-                                   "the program writes (/tmp, caches)")
-    elif check == "ssh-port":
-        for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
-            ports = container.get("ports")
-            for index, port in enumerate(ports if isinstance(ports, list) else []):
-                if isinstance(port, dict) and port.get("containerPort") == 22 and port.get("protocol", "TCP") == "TCP":
-                    yield Problem(container_path + ("ports", index, "containerPort"),
-                                  f'container "{container.get("name")}" exposes port 22 (SSH): a shell into a '
-                                  "container bypasses the cluster's access control and audit",
-                                  hint="remove the SSH server; use kubectl exec or debug, which RBAC controls")
-    elif check == "deprecated-service-account":
-        legacy = spec.get("serviceAccount")
-        if isinstance(legacy, str) and legacy:
-            yield Problem(path + ("serviceAccount",), "serviceAccount is a deprecated alias of serviceAccountName",
-                          at_key=True, hint=f"write serviceAccountName: {legacy} instead")
-    elif check == "priority-class":
-        if not spec.get("priorityClassName"):
-            yield Problem(path + ("priorityClassName",), "no priorityClassName: under resource pressure these pods "
-                          "are preempted like any other, and cannot preempt less important ones", at_key=True,
-                          hint="set priorityClassName to one of the cluster's PriorityClasses")
-    elif check == "automount-token":
-        yield from _automount(resource, path, spec, ctx)
+    grace = spec.get("terminationGracePeriodSeconds")
+    if isinstance(grace, int) and not isinstance(grace, bool) and grace == 0:
+        yield Problem(path + ("terminationGracePeriodSeconds",),
+                      "terminationGracePeriodSeconds: 0 kills the containers without a graceful shutdown: "
+                      "in-flight requests fail and data may be lost",
+                      hint="remove it (default 30 seconds) or give the time the process needs to shut down")
 
 
-def _automount(resource: Resource, path, spec: dict, ctx) -> Iterator[Problem]:
+@CHECKS("read-only-root-fs", kinds=k8s.POD_SPEC_KINDS)
+def read_only_root_fs(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is None:
+        return
+    path, spec = found
+    if k8s.get(spec, ("os", "name")) == "windows":
+        return
+    for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
+        if k8s.get(container, ("securityContext", "readOnlyRootFilesystem")) is not True:
+            yield Problem(container_path + ("securityContext", "readOnlyRootFilesystem"),
+                          f'container "{container.get("name")}" has a writable root file system: an attacker '
+                          "can change its binaries and configuration",
+                          hint="set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
+                               "the program writes (/tmp, caches)")
+
+
+@CHECKS("ssh-port", kinds=k8s.POD_SPEC_KINDS)
+def ssh_port(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is None:
+        return
+    path, spec = found
+    for container_path, container in k8s.containers(spec, path, ("initContainers", "containers")):
+        ports = container.get("ports")
+        for index, port in enumerate(ports if isinstance(ports, list) else []):
+            if isinstance(port, dict) and port.get("containerPort") == 22 and port.get("protocol", "TCP") == "TCP":
+                yield Problem(container_path + ("ports", index, "containerPort"),
+                              f'container "{container.get("name")}" exposes port 22 (SSH): a shell into a '
+                              "container bypasses the cluster's access control and audit",
+                              hint="remove the SSH server; use kubectl exec or debug, which RBAC controls")
+
+
+@CHECKS("deprecated-service-account", kinds=k8s.POD_SPEC_KINDS)
+def deprecated_service_account(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is None:
+        return
+    path, spec = found
+    legacy = spec.get("serviceAccount")
+    if isinstance(legacy, str) and legacy:
+        yield Problem(path + ("serviceAccount",), "serviceAccount is a deprecated alias of serviceAccountName",
+                      at_key=True, hint=f"write serviceAccountName: {legacy} instead")
+
+
+@CHECKS("priority-class", kinds=k8s.POD_SPEC_KINDS)
+def priority_class(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is None:
+        return
+    path, spec = found
+    if not spec.get("priorityClassName"):
+        yield Problem(path + ("priorityClassName",), "no priorityClassName: under resource pressure these pods "
+                      "are preempted like any other, and cannot preempt less important ones", at_key=True,
+                      hint="set priorityClassName to one of the cluster's PriorityClasses")
+
+
+@CHECKS("automount-token", kinds=k8s.POD_SPEC_KINDS)
+def automount_token(resource: Resource, rule: Rule, ctx: Context) -> Iterator[Problem]:
+    found = workloads.pod_spec(resource, ctx)
+    if found is not None:
+        yield from _automount(resource, *found, ctx)
+
+
+def _automount(resource: Resource, path: Path, spec: dict, ctx: Context) -> Iterator[Problem]:
     if spec.get("automountServiceAccountToken") is not None:
         return  # an explicit choice either way
     account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
@@ -89,7 +123,9 @@ def _automount(resource: Resource, path, spec: dict, ctx) -> Iterator[Problem]:
 
 
 class _Accounts:
-    def __init__(self, resources: list[Resource]):
+    """Who may use which ServiceAccount token: the input's ServiceAccounts and RBAC bindings."""
+
+    def __init__(self, resources: list[Resource]) -> None:
         self.automount: dict[tuple[str | None, str], object] = {}
         self.bound: set[tuple[str | None, str]] = set()
         self.all_bound: set[str | None] = set()
@@ -113,7 +149,7 @@ class _Accounts:
                             self.all_bound.add(name.split(":", 2)[2])
 
 
-def _accounts(ctx) -> _Accounts:
+def _accounts(ctx: Context) -> _Accounts:
     found = ctx.cache.get("service-accounts")
     if found is None:
         found = ctx.cache["service-accounts"] = _Accounts(ctx.resources)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.checks.validation_pod import VOLUME_SOURCES
+from kubelint.checks.validation_pod.volumes import VOLUME_SOURCES
 from kubelint.k8s import objects as k8s
 from kubelint.k8s.apivalidation import Errors, as_dict, as_list, as_str, label_selector, present, quantity
 from kubelint.model import Path, Problem, Resource

@@ -9,6 +9,7 @@ pkg/apis/*/validation.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any, Callable, Iterator
 
@@ -348,3 +349,18 @@ def items(value: Any) -> list:
 
 def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_PERCENT = re.compile(r"(\d+)%\Z")
+
+
+def scaled(value: Any, total: int, round_up: bool) -> int | None:
+    """intstr.GetScaledValueFromIntOrPercent (k8s.io/apimachinery/pkg/util/intstr): an int, or a
+    percentage of ``total``, rounded up or down."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    exact = int(match.group(1)) * total / 100
+    return math.ceil(exact) if round_up else math.floor(exact)

@@ -10,10 +10,12 @@
     config.py      KubeSchedulerConfiguration (--scheduler-config)
     scheduler.py   the queue, scheduling cycles, kube-scheduler's messages, preemption
     analysis.py    rolling-update surge, high availability, node and zone failure, headroom, HPA
+    aspects.py     the dry-run of `kubelint check --nodes` and what each of its rules reports
     report.py      the text and JSON reports of `kubelint schedule`
 
-``scheduler.simulate(resources, node_resources, ...)`` is the entry point; ``kubelint/checks/schedule.py``
-turns its result into findings for ``kubelint check --nodes``, and ``kubelint/cli/schedule.py`` is the
-``kubelint schedule`` command. The NodePool kind is defined in ``kubelint/schema/nodepool.py``. Most
-modules here import numpy: callers import them only when a dry-run actually runs.
+``scheduler.simulate(resources, node_resources, ...)`` is the entry point. ``aspects.DryRun`` runs it for
+``kubelint check --nodes``, whose rules ``kubelint/checks/schedule.py`` binds to its aspects;
+``kubelint/cli/schedule.py`` is the ``kubelint schedule`` command. The NodePool kind is defined in
+``kubelint/schema/nodepool.py``. Most modules here import numpy: callers import them only when a dry-run
+actually runs.
 """

@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPUS, needs_shared, run_cli
 from kubelint.k8s.apivalidation import quantity
 from kubelint.checks.validation_apps import cron_schedule_error
-from kubelint.checks.validation_pod import env_var_name_errors
+from kubelint.checks.validation_pod.env import env_var_name_errors
 
 VALID_SCHEDULES = ["*/5 * * * *", "0 0 * * *", "0 9-17/2 * * 1-5", "5 4 * JAN,feb mon", "0 0 1,15 * ?",
                    "@hourly", "@daily", "@midnight", "@every 1h30m", "TZ=UTC 0 * * * *", "0 0 * * 0",

@@ -199,3 +199,16 @@ def test_outside_a_repository_a_named_file_is_checked_alone(tmp_path):
     code, found = findings(folder, "frontend/deployment.yaml")
     assert code == 1 and not (folder / ".kubelint_cache").exists()
     assert os.listdir(folder) == os.listdir(PROJECTS / "app-split")
+
+
+def test_context_paths_from_the_command_line_or_the_configuration(tmp_path):
+    folder = tmp_path / "loose"
+    shutil.copytree(PROJECTS / "app-split", folder)
+    code, found = findings(folder, "--context", ".", "frontend/deployment.yaml")
+    assert code == 0 and summary(found) == []
+    (folder / ".kubelint.yaml").write_text("context: [cluster, postgres]\n")
+    code, found = findings(folder, "frontend/deployment.yaml")
+    # the PriorityClass is in cluster/, the database Secret in postgres/; the rest of frontend/ is not read
+    rules = {f["rule"] for f in found if f["severity"] == "error"}
+    assert code == 1 and "priorityclass-ref" not in rules and "configmap-ref" in rules
+    assert not any("postgres-credentials" in f["message"] for f in found)
