@@ -111,8 +111,9 @@ class Problem:
     severity: Severity | None = None
     hint: str | None = None
     at_key: bool = False
-    #: the edits that fix it, with paths relative to the resource like ``path`` (model/fixes.py)
-    fix: Fix | None = None
+    #: the edits that fix it, with paths relative to the resource like ``path`` (model/fixes.py); not
+    #: compared or hashed (its values may be mappings)
+    fix: Fix | None = field(default=None, compare=False)
 
 
 def format_path(path: Iterable[str | int]) -> str:
