@@ -18,9 +18,9 @@ from kubelint.engine.parallel_read import Progress, read_all
 from kubelint.engine.runner import rule_tasks, run_rule
 from kubelint.engine.scope import Scope, plan, remember
 from kubelint.findings import suppress
-from kubelint.fix import providers as fix_providers
 from kubelint.findings.printable import printable_finding
 from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
+from kubelint.fix import providers as fix_providers
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
