@@ -22,6 +22,7 @@ import dataclasses
 import difflib
 import hashlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from kubelint.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError,
 from kubelint.config.options import Options
 from kubelint.engine.pipeline import check
 from kubelint.findings.printable import printable
+from kubelint.findings.redaction import sensitive_values
 from kubelint.fix import plan
 from kubelint.load.sources import RawFile, UsageError, discover, read_raw
 from kubelint.model import RunResult, Severity
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
     wanted = {f.file for f in first.findings if plan.allowed(f, rules, args.unsafe_fixes)}
     errors = {name: error for name, error in errors.items() if name in wanted}
     if args.diff:
-        write_output(_diff(originals, outcome.texts), args.output if args.output else None)
+        secrets = sensitive_values(first.resources)
+        write_output(_diff(originals, outcome.texts, secrets), args.output if args.output else None)
         _summary_to(sys.stderr, outcome.result)
         return EXIT_FINDINGS if outcome.texts else EXIT_OK
     stdin_text = None
@@ -216,13 +219,17 @@ def _write(file: _File, text: str) -> str | None:
     return None
 
 
-def _diff(originals: dict[str, str], fixed: dict[str, str]) -> str:
-    """A unified diff of every changed file, as ``diff -u`` writes it."""
+def _diff(originals: dict[str, str], fixed: dict[str, str], secrets: set[str] = frozenset()) -> str:
+    """A unified diff of every changed file, as ``diff -u`` writes it, with the values that may be
+    secret masked as in every report (a diff is output too; --fix writes the files themselves)."""
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True))) if secrets else None
     out: list[str] = []
     for name in sorted(fixed):
         lines = difflib.unified_diff(originals[name].splitlines(keepends=True), fixed[name].splitlines(keepends=True),
                                      fromfile=name, tofile=name)
         for line in lines:
+            if pattern is not None and not line.startswith(("---", "+++", "@@")):
+                line = pattern.sub("********", line)
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 

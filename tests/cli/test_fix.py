@@ -57,6 +57,17 @@ def test_diff_prints_a_unified_diff_and_changes_nothing(tmp_path, capsys):
     assert path.read_text(encoding="utf-8") == BROKEN_DEPLOYMENT
 
 
+def test_diff_masks_secret_values_as_every_report_does(tmp_path, capsys):
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  labels:\n    backup: yes\nstringData:\n"
+              "  password: hunter2-canary\n")
+    path = write(tmp_path, "secret.yaml", secret)
+    assert run(str(path), "--diff", *SAFE) == 1
+    out = capsys.readouterr().out
+    assert '+    backup: "yes"' in out  # the fix is shown, the secret beside it is not
+    assert "hunter2-canary" not in out and "  password: ********" in out
+    assert path.read_text(encoding="utf-8") == secret
+
+
 def test_diff_exits_0_when_there_is_nothing_to_fix(tmp_path, capsys):
     path = write(tmp_path, "web.yaml", FIXED_DEPLOYMENT)
     assert run(str(path), "--diff", *SAFE) == 0
