@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kubelint._version import __version__
 from kubelint.cli import crds as crds_command
+from kubelint.cli import fix as fix_command
 from kubelint.cli import progress as progress_module
 from kubelint.cli import schedule as schedule_command
 from kubelint.cli.common import (
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_command.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     add_common_options(check_command)
     add_node_options(check_command)
+    fix_command.add_arguments(check_command)
     schedule = commands.add_parser("schedule", help="dry-run kube-scheduler: place every pod on a node inventory")
     schedule_command.add_arguments(schedule)
 
@@ -214,6 +216,10 @@ def run_check(args: argparse.Namespace) -> int:
         if not os.path.exists(crd_path):
             raise ConfigError(f"--crds {crd_path}: no such file or folder")
     options = options_from_args(args)
+    if args.fix or args.diff:
+        return fix_command.run(args, options, report_context(args))
+    if args.unsafe_fixes:
+        raise ConfigError("--unsafe-fixes goes with --fix or --diff")
     if args.write_baseline:
         options.baseline, options.write_baseline = args.write_baseline, True  # record everything there is now
     progress = None
@@ -235,23 +241,27 @@ def run_check(args: argparse.Namespace) -> int:
             progress.close()
     if args.write_baseline:
         return write_baseline(args.write_baseline, result)
-    color = (args.output is None and args.format == "text" and not args.no_color
-             and "NO_COLOR" not in os.environ and sys.stdout.isatty())
-    width = os.get_terminal_size().columns if color else 100
-    context = ReportContext(rules=load_rules(), color=color, statistics=args.statistics, quiet=args.quiet,
-                            width=width, root=repository_root() if args.format != "text" else Path.cwd())
-    write_output(render(args.format, result, context), args.output)
+    write_output(render(args.format, result, report_context(args)), args.output)
     if args.fail_on == "never":
         return EXIT_OK
     threshold = Severity.parse(args.fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
 
 
+def report_context(args: argparse.Namespace) -> ReportContext:
+    """How the report of ``kubelint check`` looks: colour on a terminal, its width, the rules."""
+    color = (args.output is None and args.format == "text" and not args.no_color
+             and "NO_COLOR" not in os.environ and sys.stdout.isatty())
+    width = os.get_terminal_size().columns if color else 100
+    return ReportContext(rules=load_rules(), color=color, statistics=args.statistics, quiet=args.quiet,
+                         width=width, root=repository_root() if args.format != "text" else Path.cwd())
+
+
 def run_rules(args: argparse.Namespace) -> int:
     rules = sorted(load_rules().values(), key=lambda r: (r.category, r.id))
     if args.format == "json":
         print(json.dumps([{"id": r.id, "severity": r.severity.label, "enabled": r.enabled,
-                           "category": r.category, "summary": r.summary} for r in rules], indent=2))
+                           "category": r.category, "summary": r.summary, "fix": r.fix} for r in rules], indent=2))
         return EXIT_OK
     shown = [r for r in rules if args.all or r.enabled]
     width = max(len(r.id) for r in shown)
@@ -261,9 +271,12 @@ def run_rules(args: argparse.Namespace) -> int:
             category = rule.category
             print(f"\n{category}:")
         state = "" if rule.enabled else "  (off by default)"
-        print(f"  {rule.id:<{width}}  {rule.severity.label:<7}  {rule.summary}{state}")
+        fix = {"safe": "fix", "unsafe": "fix*"}.get(rule.fix or "", "")
+        print(f"  {rule.id:<{width}}  {rule.severity.label:<7}  {fix:<4}  {rule.summary}{state}")
     hidden = len(rules) - len(shown)
     print(f"\n{len(shown)} rules" + (f"; {hidden} more are off by default (--all lists them)" if hidden else ""))
+    print("fix: kubelint check --fix repairs its findings; fix*: only with --unsafe-fixes (the fix may change "
+          "what the manifest means)")
     return EXIT_OK
 
 

@@ -76,6 +76,9 @@ class Options:
     cache: bool = True
     #: build kustomizations with kustomize (or kubectl) instead of reading them offline (--render)
     render: bool = False
+    #: texts that stand for files (path as named, ``-`` for stdin), read instead of the files: --fix checks
+    #: its edits before writing them (kubelint/fix/plan.py)
+    overlay: dict[str, str] = field(default_factory=dict)
 
     def rule_enabled(self, rule: Rule) -> bool:
         if any(matches_rule(rule.id, pattern) for pattern in self.ignore):

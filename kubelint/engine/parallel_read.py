@@ -202,7 +202,7 @@ def _size(file: str) -> int:
 def _read_serially(runner: Runner, sources: list[Source], files: list[str]) -> list[Source]:
     sources = list(sources)
     for file in files:
-        source, problems = read_source(file, runner.options.max_file_size)
+        source, problems = read_source(file, runner.options.max_file_size, runner.options.overlay)
         for problem in problems:
             runner.add_input_problem(problem)
         if source is not None:
@@ -245,7 +245,7 @@ def _plan(runner: Runner, sources: list[Source], files: list[str], sizes: list[i
         add_source(source, [])
     for file, size in zip(files, sizes):
         if file == "-" or size > 2 * target:
-            add_source(*read_source(file, state.max_bytes))
+            add_source(*read_source(file, state.max_bytes, runner.options.overlay))
         else:
             items.append((("path", file), size))
 
@@ -363,7 +363,7 @@ def _run_task(number: int, state: _State, local: bool = False) -> list[ItemResul
     out: list[ItemResult] = []
     for item in state.tasks[number]:
         if item[0] == "path":
-            source, problems = read_source(item[1], state.max_bytes)
+            source, problems = read_source(item[1], state.max_bytes, runner.options.overlay)
             documents = _read_and_validate(runner, read_documents(source)[0], local) if source is not None else []
             if local:
                 out.append((source, problems, documents))

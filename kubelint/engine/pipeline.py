@@ -20,6 +20,7 @@ from kubelint.engine.scope import Scope, plan, remember
 from kubelint.findings import suppress
 from kubelint.findings.printable import printable_finding
 from kubelint.findings.redaction import UnreadableLines, mask_values, sensitive_values
+from kubelint.fix import providers as fix_providers
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import ParsedDocument, read_documents
 from kubelint.load.scalars import describe
@@ -597,9 +598,11 @@ class _Run:
         base = resource.path if resource is not None else ()
         position = document.positions().locate(base + problem.path, problem.at_key)
         line, column = position if position else (document.start_line + 1, 1)
+        fix = problem.fix or (fix_providers.provide(rule_id, resource, problem) if resource is not None else None)
         return Finding(rule_id, severity, problem.message, document.source.name,
                        line, column, resource.ref if resource is not None else None,
-                       format_path(problem.path), problem.hint)
+                       format_path(problem.path), problem.hint,
+                       fix=fix.rebased(base, document.index) if fix is not None else None)
 
     def parsed_document(self, file: str) -> Document | None:
         """The first document of a file the run read (a kustomization a generator is configured in)."""
@@ -626,7 +629,8 @@ class _Run:
                                    explanation + "; other tools read this file differently", key[0], item.line,
                                    item.column, path=format_path(item.path),
                                    hint=f"quote it ({quoted}) if you mean the string, or write the value "
-                                        "unambiguously"))
+                                        "unambiguously",
+                                   fix=fix_providers.unambiguous(item.path, item.value, parsed.document.index)))
 
 
 def _excluding_baseline(options: Options) -> Callable[[str, str | None], bool]:

@@ -73,7 +73,7 @@ def plan(named: list[str], options: Options, folders_only: bool = False) -> Scop
     problems: list[InputProblem] = []
 
     def read_kustomization(file: str) -> tuple[Document | None, Any]:
-        source, found = read_source(file, options.max_file_size)
+        source, found = read_source(file, options.max_file_size, options.overlay)
         if key(file) in targets:
             problems.extend(found)
         if source is None:

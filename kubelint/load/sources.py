@@ -8,6 +8,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from kubelint.model import Source
 
@@ -133,9 +134,13 @@ def _read_file(name: str, max_bytes: int) -> bytes | None:
             os.close(fd)
 
 
-def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Source | None, list[InputProblem]]:
-    """Read and decode one file (or ``-`` for stdin)."""
+def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                overlay: Mapping[str, str] | None = None) -> tuple[Source | None, list[InputProblem]]:
+    """Read and decode one file (or ``-`` for stdin); a file in ``overlay`` (path -> text) is not read:
+    its text is given (``--fix`` checks its edits that way before it writes them)."""
     display = "<stdin>" if name == "-" else name
+    if overlay is not None and name in overlay:
+        return Source(display, overlay[name]), []
     try:
         if name == "-":
             raw = sys.stdin.buffer.read(max_bytes + 1)
@@ -154,6 +159,37 @@ def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Source |
             f"{display} is larger than {max_bytes // (1024 * 1024)} MiB and was not checked",
             hint="split the file, or raise the limit with --max-file-size")]
     return decode(display, raw)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file as ``--fix`` reads it: its bytes, their encoding, and the text checks see."""
+
+    source: Source | None
+    problems: list[InputProblem]
+    data: bytes = b""
+    bom: bytes = b""
+    encoding: str = "utf-8"
+
+    def encode(self, text: str) -> bytes:
+        """``text`` in the file's own encoding, after its byte-order mark."""
+        return self.bom + text.encode(self.encoding)
+
+
+def read_raw(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
+    """Read one file (or ``-`` for stdin) as ``read_source`` does, keeping its bytes and encoding."""
+    display = "<stdin>" if name == "-" else name
+    try:
+        raw = sys.stdin.buffer.read(max_bytes + 1) if name == "-" else _read_file(name, max_bytes)
+    except OSError as exc:
+        return RawFile(None, [InputProblem(display, "file-unreadable", f"cannot read {display}: "
+                                           f"{exc.strerror or exc}")])
+    if raw is None or len(raw) > max_bytes:
+        return RawFile(None, [InputProblem(display, "file-too-large", f"{display} is larger than "
+                                           f"{max_bytes // (1024 * 1024)} MiB and was not checked")])
+    source, problems = decode(display, raw)
+    bom, encoding = next(((bom, encoding) for bom, encoding in _BOMS if raw.startswith(bom)), (b"", "utf-8"))
+    return RawFile(source, problems, raw, bom, encoding)
 
 
 def decode(name: str, raw: bytes) -> tuple[Source, list[InputProblem]]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from kubelint.model.fixes import Fix
 
 #: A location inside parsed YAML: mapping keys (str) and sequence indexes (int).
 Path = tuple[str | int, ...]
@@ -64,6 +67,8 @@ class Finding:
     hint: str | None = None
     #: the source line (secrets masked), for reporters that show code; not part of the JSON
     snippet: str | None = field(default=None, compare=False)
+    #: how to fix it (kubelint/fix/ applies it with --fix); not part of the JSON
+    fix: Fix | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.message)
@@ -106,6 +111,9 @@ class Problem:
     severity: Severity | None = None
     hint: str | None = None
     at_key: bool = False
+    #: the edits that fix it, with paths relative to the resource like ``path`` (model/fixes.py); not
+    #: compared or hashed (its values may be mappings)
+    fix: Fix | None = field(default=None, compare=False)
 
 
 def format_path(path: Iterable[str | int]) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kubelint.model.documents import Resource
 from kubelint.model.findings import Finding
+from kubelint.model.fixes import FixSummary
 
 
 @dataclass
@@ -20,3 +21,5 @@ class RunResult:
     elapsed: float = 0.0
     #: findings silenced by annotations, comments or the baseline (kubelint/findings/suppress.py)
     suppressed: int = 0
+    #: ``--fix`` and ``--diff``: what was (or would be) fixed; None in a run that fixes nothing
+    fixes: FixSummary | None = None

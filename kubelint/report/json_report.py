@@ -6,7 +6,9 @@
                  "path", "hint"}],
    "summary": {"files", "documents", "resources", "errors", "warnings", "infos", "suppressed",
                "elapsedSeconds"}}``
-and, with ``--statistics``, ``"statistics": [{"rule", "severity", "count"}]`` (most frequent first).
+and, with ``--statistics``, ``"statistics": [{"rule", "severity", "count"}]`` (most frequent first); with
+``--fix`` or ``--diff``, ``"fixes": {"applied", "fixed", "byRule", "files", "remaining", "revealed", "unsafe",
+"skipped": [{"file", "line", "rule", "reason"}]}``.
 """
 
 from __future__ import annotations
@@ -46,4 +48,11 @@ def render(result, context) -> str:
     }
     if context.statistics:
         payload["statistics"] = rule_counts(result.findings)
+    fixes = getattr(result, "fixes", None)
+    if fixes is not None:  # --fix or --diff
+        payload["fixes"] = {"applied": fixes.applied, "fixed": fixes.total, "byRule": fixes.fixed,
+                            "files": fixes.files, "remaining": len(result.findings), "revealed": fixes.revealed,
+                            "unsafe": fixes.unsafe,
+                            "skipped": [{"file": f, "line": line, "rule": rule, "reason": reason}
+                                        for f, line, rule, reason in fixes.skipped]}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -18,7 +18,7 @@ _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity
 
 def render(result, context) -> str:
     if not result.findings:
-        return "" if context.quiet else _summary_line(result) + "\n"
+        return "" if context.quiet else _summary_line(result) + "\n" + _fix_lines(result)
     # Start-up: rich costs about 40 ms to import; a clean run prints one line without it.
     from rich.console import Console
     from rich.text import Text
@@ -36,7 +36,7 @@ def render(result, context) -> str:
         console.print(_statistics(result, Text))
     if not context.quiet:
         console.print(Text(_summary_line(result), style="bold"))
-    return buffer.getvalue()
+    return buffer.getvalue() + ("" if context.quiet else _fix_lines(result))
 
 
 def _finding(finding, Text):
@@ -86,3 +86,29 @@ def _summary_line(result) -> str:
     if not parts:
         return f"All checks passed ({scope})"
     return f"Found {', '.join(parts)} ({scope})"
+
+
+def fix_lines(summary, remaining: int) -> list[str]:
+    """What ``--fix`` did (or ``--diff`` would do): fixed and remaining findings, fixes left out and why."""
+    verb = "Fixed" if summary.applied else "Would fix"
+    total = summary.total
+    files = len(summary.files)
+    by_rule = ", ".join(f"{count} {rule}" for rule, count in sorted(summary.fixed.items(), key=lambda i: (-i[1], i[0])))
+    lines = [f"{verb} {total} finding{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+             + (f" ({by_rule})" if by_rule else "") + f"; {remaining} remain{'s' if remaining == 1 else ''}"]
+    if summary.revealed:
+        lines.append(f"{summary.revealed} of them appeared with the fixes: rules that now apply to values that "
+                     "mean what they say")
+    if summary.unsafe:
+        lines.append(f"{summary.unsafe} more fixable with --unsafe-fixes (the fix may change what the manifest means)")
+    for file, line, rule, reason in summary.skipped:
+        where = f"{file}:{line}" if line else file
+        lines.append(f"not fixed: {where} [{rule}]: {reason}")
+    return lines
+
+
+def _fix_lines(result) -> str:
+    summary = getattr(result, "fixes", None)
+    if summary is None:
+        return ""
+    return "".join(line + "\n" for line in fix_lines(summary, len(result.findings)))

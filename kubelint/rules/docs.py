@@ -31,9 +31,18 @@ def explain_rule(rule: Rule) -> str:
     if rule.example_note:
         parts += ["", _indent(rule.example_note)]
     parts += ["", "How to fix", _indent(rule.remediation)]
+    if rule.fix:
+        parts += ["", "Fix", _indent(f"{fix_label(rule)}: {rule.fix_summary}")]
     if rule.references:
         parts += ["", "References"] + [f"  - {ref}" for ref in rule.references]
     return "\n".join(parts) + "\n"
+
+
+def fix_label(rule: Rule) -> str:
+    """How ``--fix`` treats the rule: "safe fix" (applied by --fix) or "unsafe fix" (--unsafe-fixes too)."""
+    if rule.fix == "safe":
+        return "safe fix (kubelint check --fix)"
+    return "unsafe fix (kubelint check --fix --unsafe-fixes)"
 
 
 def _indent(text: str) -> str:
@@ -43,10 +52,10 @@ def _indent(text: str) -> str:
 def rules_markdown(rules: list[Rule]) -> str:
     """docs/rules.md: every rule, generated (scripts/gen_docs.py; CI checks it is current)."""
     out = ["# kubelint rules", "", "Generated from `rules/*.yaml` by `scripts/gen_docs.py`; do not edit.", "",
-           "| rule | severity | default | summary |", "|---|---|---|---|"]
+           "| rule | severity | default | fix | summary |", "|---|---|---|---|---|"]
     for rule in sorted(rules, key=lambda r: r.id):
         out.append(f"| [`{rule.id}`](#{rule.id}) | {rule.severity.label} | {'on' if rule.enabled else 'off'} | "
-                   f"{rule.summary} |")
+                   f"{rule.fix or ''} | {rule.summary} |")
     for rule in sorted(rules, key=lambda r: r.id):
         out += ["", f"## {rule.id}", "", f"*{rule.severity.label}, {rule.category}, "
                 f"{'on' if rule.enabled else 'off'} by default.* {rule.summary}", "",
@@ -58,6 +67,10 @@ def rules_markdown(rules: list[Rule]) -> str:
         if rule.example_note:
             out += ["", rule.example_note]
         out += ["", "**How to fix.** " + rule.remediation]
+        if rule.fix:
+            out += ["", f"**Fix ({rule.fix}).** {rule.fix_summary} "
+                    + ("`kubelint check --fix` applies it." if rule.fix == "safe"
+                       else "`kubelint check --fix --unsafe-fixes` applies it.")]
         if rule.references:
             out += [""] + [f"- {ref}" for ref in rule.references]
     return "\n".join(out) + "\n"

@@ -23,7 +23,10 @@ from kubelint.load.reader import read_documents
 from kubelint.model import Severity, Source
 
 _REQUIRED = ("id", "severity", "summary", "template", "description", "rationale", "remediation")
-_ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope"}
+_ALLOWED = set(_REQUIRED) | {"enabled", "category", "params", "examples", "references", "scope", "fix"}
+#: ``fix: {safety: safe|unsafe, summary: ...}``: the rule's findings can carry a fix (kubelint/fix/); a safe
+#: one keeps what the manifest means to Kubernetes, an unsafe one (applied only with --unsafe-fixes) may not
+FIX_SAFETIES = ("safe", "unsafe")
 #: ``# expect: rule-id`` or ``# expect: rule-a, rule-b[error]`` (a severity other than the default)
 EXPECT_MARK = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\[[a-z]+\])?(?:\s*,\s*[a-z0-9-]+(?:\[[a-z]+\])?)*)")
 
@@ -62,6 +65,10 @@ class Rule:
     example_note: str | None = None
     references: tuple[str, ...] = ()
     file: str = ""
+    #: "safe" or "unsafe" when the rule's findings can carry a fix (``--fix``), else None
+    fix: str | None = None
+    #: what the fix does, in one line
+    fix_summary: str | None = None
 
     def expected(self) -> list[tuple[int, Severity]]:
         """(line, severity) of each finding of this rule that the bad example marks."""
@@ -82,6 +89,12 @@ def parse_rule(data: Any, file: str) -> Rule:
     if Path(file).stem != rule_id:
         raise RuleError(f"{file}: the file name must be the rule id ({rule_id}.yaml)")
     examples = data.get("examples") or {}
+    fix = data.get("fix")
+    if fix is not None and (not isinstance(fix, dict) or set(fix) != {"safety", "summary"}
+                            or fix["safety"] not in FIX_SAFETIES or not isinstance(fix["summary"], str)
+                            or not fix["summary"].strip()):
+        raise RuleError(f"{file}: fix must be a mapping of safety ({' or '.join(FIX_SAFETIES)}) and summary "
+                        "(what the fix does, in one line)")
     return Rule(
         id=rule_id,
         severity=Severity.parse(data["severity"]),
@@ -98,6 +111,8 @@ def parse_rule(data: Any, file: str) -> Rule:
         example_note=examples.get("note"),
         references=tuple(data.get("references") or ()),
         file=file,
+        fix=fix["safety"] if fix else None,
+        fix_summary=" ".join(fix["summary"].split()) if fix else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import math
 import os
 import re
 from typing import Any, Callable, Iterator
@@ -21,8 +22,8 @@ try:
 except ImportError:  # no wheel for this platform: the reference engine still works (see engine())
     jsonschema_rs = None
 
-from kubelint.load.scalars import describe
-from kubelint.model import Path, Problem, format_path
+from kubelint.load.scalars import INT64_MAX, INT64_MIN, describe
+from kubelint.model import AsString, Fix, Path, Problem, Remove, Rename, Replace, format_path, same_value
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})\Z")
 
@@ -231,6 +232,30 @@ def _type_hint(value: Any, schema: dict) -> str | None:
     return None
 
 
+_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_CANONICAL_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+
+
+def _type_fix(value: Any, schema: dict, path: Path) -> Fix | None:
+    """The fix the type hint spells out, where it is certain: a YAML 1.1 boolean or number in a string
+    field is the string it is written as (the loader's literal: ``0755``, not 493); a quoted number in
+    an integer or number field is that number, written as Kubernetes reads it."""
+    kinds = _types(schema)
+    if "string" in kinds and isinstance(value, (bool, int, float)):
+        return Fix((AsString(path),), "quote the value")
+    if isinstance(value, str) and ("integer" in kinds or "number" in kinds):
+        pattern = _CANONICAL_INTEGER if "integer" in kinds and "number" not in kinds else _CANONICAL_NUMBER
+        if len(value) > 24 or not pattern.match(value):
+            return None  # "010", "1e3", " 3" or a thousand digits: what the author meant is not certain
+        number: int | float = int(value) if _CANONICAL_INTEGER.match(value) else float(value)
+        if not INT64_MIN <= number <= INT64_MAX or (isinstance(number, float) and not math.isfinite(number)):
+            return None  # Kubernetes' JSON numbers are 64-bit
+        return Fix((Replace(path, number),), f"remove the quotes: {value}")
+    if isinstance(value, str) and "boolean" in kinds and value.lower() in ("true", "false"):
+        return Fix((Replace(path, value.lower() == "true"),), f"remove the quotes: {value.lower()}")
+    return None
+
+
 def _suggest(word: str, candidates: list[str]) -> str | None:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
     if close:
@@ -265,14 +290,18 @@ def explain(view: SchemaView, root: dict, data: Any, errors: list[SchemaError],
                                   hint=f'add "{name}"' + (f" under {path[-1]}" if path and isinstance(path[-1], str) else ""))
         elif keyword == "type":
             yield Problem(path, f"{where}: expected {_expected(schema)}, got {shown}", rule="schema-type",
-                          hint=None if sensitive(path) else _type_hint(value, schema))
+                          hint=None if sensitive(path) else _type_hint(value, schema),
+                          fix=None if sensitive(path) else _type_fix(value, schema, path))
         elif keyword == "enum":
             allowed = [v for v in schema.get("enum", []) if v != ""]
             listed = ", ".join(f'"{v}"' for v in allowed)
             suggestion = _suggest(str(value), [str(v) for v in allowed]) if isinstance(value, str) else None
             shown_value = shown if not isinstance(value, str) or sensitive(path) else f'"{value}"'
+            # only a difference of case is fixed: "always" is Always, but "Alwys" might be something else
+            fix = (Fix((Replace(path, suggestion),), f'write "{suggestion}"')
+                   if suggestion and isinstance(value, str) and suggestion.lower() == value.lower() else None)
             yield Problem(path, f"{where}: unsupported value {shown_value}: supported values: {listed}",
-                          rule="schema-enum", hint=f'did you mean "{suggestion}"?' if suggestion else None)
+                          rule="schema-enum", hint=f'did you mean "{suggestion}"?' if suggestion else None, fix=fix)
         elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             low, high = schema.get("minimum"), schema.get("maximum")
             if low is not None and high is not None and high - low in (2**32 - 1, 2**64 - 1):
@@ -350,15 +379,41 @@ def _unknown_fields(view: SchemaView, root: dict, data: Any, path: Path, schema:
         where = format_path(path)
         message = f'{where}: unknown field "{key}"' if where else f'unknown field "{key}"'
         hint = None
+        fix = None
         suggestion = _suggest(key, known)
         if suggestion:
             message += f' (did you mean "{suggestion}"?)'
             hint = f'rename it to "{suggestion}"'
+            target = view.deref(schema.get("properties", {}).get(suggestion, {}))
+            if suggestion not in value and _only_close_match(key, known) == suggestion \
+                    and _fits(value[key], target):
+                fix = Fix((Rename(path + (key,), suggestion),), f'rename it to "{suggestion}"')
         elif key in parent_fields and path:
             hint = f'"{key}" belongs one level up: check its indentation'
         else:
             hint = "remove it, or check its indentation and spelling"
-        yield Problem(path + (key,), message, rule="schema-unknown-field", at_key=True, hint=hint)
+        yield Problem(path + (key,), message, rule="schema-unknown-field", at_key=True, hint=hint, fix=fix)
+
+
+_JSON_TYPES: dict[type, tuple[str, ...]] = {dict: ("object",), list: ("array",), str: ("string",),
+                                           bool: ("boolean",), int: ("integer", "number"), float: ("number",)}
+
+
+def _fits(value: Any, schema: dict) -> bool:
+    """Whether ``value`` has a type the field's schema allows (a rename must not trade an unknown field
+    for a type error: ``serviceName: web`` is no ``service`` mapping)."""
+    kinds = _types(schema)
+    if not kinds or schema.get("x-kubernetes-int-or-string") or schema.get("x-kubelint-type") == "quantity":
+        return True
+    return any(kind in kinds for kind in _JSON_TYPES.get(type(value), ()))
+
+
+def _only_close_match(word: str, candidates: list[str]) -> str | None:
+    """The one known name close to ``word`` (difflib's ratio of at least 0.75, or the same letters in
+    another case), or None when there is none or more than one: a rename must not guess."""
+    close = set(difflib.get_close_matches(word, candidates, n=2, cutoff=0.75))
+    close |= {c for c in candidates if c.lower() == word.lower()}
+    return close.pop() if len(close) == 1 else None
 
 
 _ITEMS, _VALUES, _LISTS = "[*]", "{*}", "[lists]"  # trie steps: items of a list, values of a map
@@ -459,11 +514,15 @@ def _duplicates(items: list, keys: list[str], path: Path, warn: bool) -> Iterato
             where = format_path(path + (index,))
             previous = format_path(path + (first[key],))
             if warn:
+                # an entry identical to the one it repeats says nothing more: removing it changes nothing
+                fix = (Fix((Remove(path + (index,)),), f"remove the repeated entry {where}")
+                       if same_value(item, items[first[key]]) else None)
                 yield Problem(path + (index,), f"{where}: duplicate entry ({shown}) hides {previous}; the API "
                               "server accepts it with a warning and apply may drop one of them",
-                              rule="schema-duplicate-entry", hint="remove or rename one of the entries")
+                              rule="schema-duplicate-entry", hint="remove or rename one of the entries", fix=fix)
             else:
                 yield Problem(path + (index,), f"{where}: duplicate value ({shown}): already used by {previous}",
                               rule="schema-duplicate-key", hint="each entry needs a unique " + " and ".join(keys))
         else:
             first[key] = index
+
