@@ -14,8 +14,6 @@ from kubelint.config import file as config_module
 from kubelint.config.options import Options
 from kubelint.rules.registry import load_rules
 from kubelint.schema.bundle import UnknownVersion, normalise_version
-from kubelint.schema.catalog import CatalogError
-from kubelint.schema.catalog import select as select_catalog
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BUG_REPORT = "https://github.com/kubelint/kubelint/issues"
@@ -154,6 +152,10 @@ def catalog_options(args: argparse.Namespace, config: config_module.Config) -> t
     (``crd-catalog-dirs``, then ``--crd-catalog``), checked: an unknown project or a missing folder
     is a usage error."""
     if config.crd_catalog:
+        # Start-up: the catalog's module costs about 4 ms to import; only a configuration that selects needs it
+        from kubelint.schema.catalog import CatalogError
+        from kubelint.schema.catalog import select as select_catalog
+
         try:
             select_catalog(config.crd_catalog)
         except CatalogError as exc:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from kubelint.cli.common import EXIT_OK, ConfigError, write_output
 from kubelint.config import file as config_module
-from kubelint.schema.catalog import Catalog, CatalogError, CatalogKind, Project, default_catalog
+
+if TYPE_CHECKING:
+    from kubelint.schema.catalog import CatalogKind, Project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
         config = config_module.load_config(args.config)
     except config_module.ConfigError as exc:
         raise ConfigError(str(exc)) from None
+    # Start-up: the catalog's module costs about 4 ms to import, which the other commands need not pay
+    from kubelint.schema.catalog import CatalogError, default_catalog
+
     catalog = default_catalog()
     try:
         selected = catalog.select(config.crd_catalog).bundles
@@ -40,12 +46,12 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps([_as_json(p, by_project.get(p.name, []), selected) for p in projects], indent=2) + "\n"
     else:
-        text = _as_text(catalog, projects, by_project, selected, args.kinds, config.crd_catalog is not None)
+        text = _as_text(projects, by_project, selected, args.kinds, config.crd_catalog is not None)
     write_output(text, None)
     return EXIT_OK
 
 
-def _as_text(catalog: Catalog, projects: list[Project], by_project: dict[str, list[CatalogKind]],
+def _as_text(projects: list[Project], by_project: dict[str, list[CatalogKind]],
              selected: frozenset[str], show_kinds: bool, configured: bool) -> str:
     width = max(len(p.name) for p in projects)
     lines = ["CRDs bundled with kubelint, for custom resources whose CRD is neither in the input nor under --crds:", ""]

@@ -35,7 +35,6 @@ from kubelint.model import RunResult, Severity
 from kubelint.report import FORMATS, ReportContext, render, repository_root
 from kubelint.rules.docs import explain_rule
 from kubelint.rules.registry import load_rules
-from kubelint.schema.catalog import CatalogError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,7 +225,7 @@ def run_check(args: argparse.Namespace) -> int:
     if progress_module.wanted(args.format, args.quiet, sys.stderr):
         progress = progress_module.TerminalProgress(sys.stderr, delay=progress_module.delay(),
                                                     color=not args.no_color and "NO_COLOR" not in os.environ)
-    usage_errors: tuple[type[Exception], ...] = (UsageError, CatalogError)
+    usage_errors: tuple[type[Exception], ...] = (UsageError,)
     if options.baseline:
         # Start-up: the baseline imports hashlib (OpenSSL), which runs without --baseline never need.
         from kubelint.findings.baseline import BaselineError

@@ -35,14 +35,14 @@ from kubelint.project.patches import PATCH_INVALID, json_patch_problems
 from kubelint.rules.registry import Rule, load_rules
 from kubelint.schema import lifecycle
 from kubelint.schema.bundle import Bundle, load_bundle, normalise_version
-from kubelint.schema.catalog import Catalog, Selection, default_catalog
-from kubelint.schema.catalog_folder import FolderCatalog
 from kubelint.schema.crd import CRDRegistry, CustomKind
 from kubelint.schema.nodepool import nodepool_crd
 from kubelint.schema.validate import SchemaView, engine, explain, list_map_duplicates, strip_nulls, value_at
 
 if TYPE_CHECKING:
     from kubelint.findings.baseline import Baseline
+    from kubelint.schema.catalog import Catalog, Selection
+    from kubelint.schema.catalog_folder import FolderCatalog
 
 
 def check(paths: Iterable[str] = (), *, text: str | None = None, name: str = "<text>",
@@ -132,7 +132,7 @@ class _Run:
         self.from_catalog: dict[int, str] = {}
         self.catalog: Catalog | None = None  # the bundled catalog, once a custom kind asked for it
         self.catalog_selection: Selection | None = None
-        self.folders = [FolderCatalog(folder) for folder in options.crd_catalog_dirs]
+        self._folders: list[FolderCatalog] | None = None  # the --crd-catalog folders, once a custom kind asked
         self.parsed: list[ParsedDocument] = []
         self.resources: list[Resource] = []
         self.findings: list[Finding] = []
@@ -264,6 +264,8 @@ class _Run:
             if self.bundle.kind(resource.api_version, resource.kind) is None and resource.group and \
                     not self.crds.versions_of(resource.group, resource.kind):
                 wanted[(resource.api_version, resource.kind)] = None
+        if not wanted:
+            return
         for api_version, kind in wanted:
             found = self._catalog_crd(api_version, kind)
             if found is not None and id(found[0]) not in self.from_catalog:
@@ -272,7 +274,7 @@ class _Run:
 
     def _catalog_crd(self, api_version: str, kind: str) -> tuple[Resource, str] | None:
         """The first catalog CRD that defines apiVersion/kind, and where it comes from."""
-        for folder in self.folders:
+        for folder in self.folders():
             crd = folder.lookup(api_version, kind)
             if crd is not None:
                 return crd, crd.file
@@ -282,9 +284,21 @@ class _Run:
             return None
         return catalog.resource(entry), catalog.describe(entry)
 
+    def folders(self) -> list[FolderCatalog]:
+        """The --crd-catalog folders (nothing is read before a kind is looked up in them)."""
+        if self._folders is None:
+            # Start-up: the catalogs' modules cost about 9 ms to import; runs without custom resources never need them.
+            from kubelint.schema.catalog_folder import FolderCatalog
+
+            self._folders = [FolderCatalog(folder) for folder in self.options.crd_catalog_dirs]
+        return self._folders
+
     def _bundled(self) -> tuple[Catalog, Selection]:
         """The bundled catalog and the selection of its bundles, read on first use."""
         if self.catalog is None or self.catalog_selection is None:
+            # Start-up: see folders(): only runs with custom resources import the catalog
+            from kubelint.schema.catalog import default_catalog
+
             self.catalog = default_catalog()
             self.catalog_selection = self.catalog.select(self.options.crd_catalog)
         return self.catalog, self.catalog_selection
@@ -463,7 +477,7 @@ class _Run:
         A catalog that defines other versions is a warning, not an error: it holds one release of the
         project, and the cluster may run another."""
         group, kind = resource.group, resource.kind
-        for folder in self.folders:
+        for folder in self.folders():
             versions = folder.versions_of(group, kind)
             if versions:
                 return self._other_versions(resource, f"the CRD catalog {folder.folder} defines", versions)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kubelint._paths import data_dir
+from kubelint.load.sources import UsageError
 from kubelint.model import Document, Resource, Source
 
 FORMAT = 1
@@ -37,8 +38,9 @@ ORIGIN_ANNOTATION = "kubelint.io/crd-catalog"
 _REF = "$r"
 
 
-class CatalogError(ValueError):
-    """A selection naming no bundled project, or catalog files that cannot be read."""
+class CatalogError(UsageError, ValueError):
+    """A selection naming no bundled project, or catalog files that cannot be read: a usage error
+    (exit code 2), as a --crds path that does not exist is."""
 
 
 # The records are NamedTuples rather than dataclasses: making four dataclasses cost 3 ms of

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from conftest import lint
-from reference_helpers import expect
 from kubelint.model import Severity
+from reference_helpers import expect
 
 ROLLOUT = """\
 apiVersion: argoproj.io/v1alpha1

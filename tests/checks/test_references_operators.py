@@ -22,7 +22,7 @@ def issuer(kind: str = "Issuer", name: str = "ca", namespace: str = "shop") -> s
 def test_an_issuer_ref_names_an_issuer_of_the_namespace_by_default():
     expect(issuer() + certificate("    name: ca"), ISSUER)
     findings = expect(issuer(namespace="other") + issuer(name="internal") + certificate(
-        f"    name: ca", marker=f"   # expect: {ISSUER}"), ISSUER)
+        "    name: ca", marker=f"   # expect: {ISSUER}"), ISSUER)
     assert 'an Issuer "ca" exists in namespace "other"' in findings[0].message
 
 
@@ -189,8 +189,8 @@ spec:
 def test_a_scale_target_is_an_apps_v1_deployment_unless_it_says_otherwise():
     worker = deployment("worker", namespace="queue") + "---\n"
     expect(worker + SCALED_OBJECT % ("worker", "    name: worker"), "keda-scale-target")
-    expect(worker + SCALED_OBJECT % ("worker", "    apiVersion: apps/v1\n    kind: StatefulSet\n    name: worker"
-                                               "   # expect: keda-scale-target"), "keda-scale-target")
+    expect(worker + SCALED_OBJECT % ("worker", ("    apiVersion: apps/v1\n    kind: StatefulSet\n    name: worker"
+                                                "   # expect: keda-scale-target")), "keda-scale-target")
     expect(SCALED_OBJECT % ("worker", "    apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    name: worker"),
            "keda-scale-target", external=["Rollout/queue/worker"])
 

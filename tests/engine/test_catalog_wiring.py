@@ -25,7 +25,7 @@ spec:
 
 def lint(text: str, **options):
     options.setdefault("select", SCHEMA_RULES)
-    return sorted(((f.line, f.rule, f.severity) for f in check(text=text, options=Options(**options)).findings))
+    return sorted((f.line, f.rule, f.severity) for f in check(text=text, options=Options(**options)).findings)
 
 
 def test_a_custom_resource_without_its_crd_is_validated_with_the_bundled_one():

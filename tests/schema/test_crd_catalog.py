@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORE_RULES, ROOT, SHARED, lint, needs_shared
+from conftest import CORE_RULES, ROOT, SHARED, needs_shared
 from kubelint import Options, check
 from kubelint.load import resources as resource_loader
 from kubelint.load.reader import read_documents

@@ -1,15 +1,13 @@
-"""What the operators' checks share: their CheckSet, namespace labels and label selectors."""
+"""What the operators' checks share: namespace labels and label selectors."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kubelint.checks import CheckSet, Context
+from kubelint.checks import Context
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import selector as selectors
 from kubelint.model import Resource
-
-CHECKS = CheckSet()
 
 
 def namespace_labels(ctx: Context) -> dict[str, dict]:

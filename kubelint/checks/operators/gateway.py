@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, named, selects_namespace
+from kubelint.checks.operators.common import named, selects_namespace
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import GATEWAY_GROUP, ROUTE_KINDS
 from kubelint.k8s import objects as k8s
@@ -30,7 +30,6 @@ PROTOCOL_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GR
                   "TCP": {"TCPRoute"}, "UDP": {"UDPRoute"}}
 
 
-@CHECKS.run("route-attachment")
 def route_attachment(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for kind in ROUTE_KINDS:
@@ -103,7 +102,6 @@ REFUSED = {"Service": "requests sent to this backend fail with 500",
            "Secret": "the listener is not programmed and TLS on it fails"}
 
 
-@CHECKS.run("reference-grant")
 def reference_grant(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     grants = g.of_kind(GATEWAY_GROUP, "ReferenceGrant")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, named
+from kubelint.checks.operators.common import named
 from kubelint.crossref.graph import Graph, closest, graph
 from kubelint.crossref.references import CLUSTER_DOMAIN, destinations, istio_host
 from kubelint.k8s import objects as k8s
@@ -56,7 +56,6 @@ def _subsets(rule: Resource) -> list[dict]:
     return [s for s in items(k8s.get(rule.data, ("spec", "subsets"))) if isinstance(s, dict) and text(s.get("name"))]
 
 
-@CHECKS.run("subset")
 def subset(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     if g.of_kind(ISTIO, "DestinationRule"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, named
+from kubelint.checks.operators.common import named
 from kubelint.crossref.graph import graph
 from kubelint.k8s import objects as k8s
 from kubelint.k8s.objects import canonical_group, group_of, text
@@ -37,7 +37,6 @@ def _target(resource: Resource) -> tuple[str, str, str | None, str] | None:
     return canonical_group(group_of(api_version), kind), kind, resource.namespace, target["name"]
 
 
-@CHECKS.run("hpa-conflict")
 def hpa_conflict(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     hpas: dict[tuple, list[Resource]] = {}

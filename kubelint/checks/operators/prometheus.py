@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, label_selector, labels_of, named, selects_namespace
+from kubelint.checks.operators.common import label_selector, labels_of, named, selects_namespace
 from kubelint.crossref.graph import Graph, PodTemplate, builtin_group, closest, describe_port, graph
 from kubelint.k8s import objects as k8s
 from kubelint.k8s import selector as selectors
@@ -56,7 +56,6 @@ def _where(namespaces: list[str | None] | None) -> str:
 # --- ServiceMonitor ------------------------------------------------------------------------------
 
 
-@CHECKS.run("servicemonitor-target")
 def servicemonitor_target(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     services = [s for s in g.of_kind("", "Service")]
@@ -151,7 +150,6 @@ def _near_miss(selector: selectors.Selector, pool: list[Resource]) -> str:
 # --- PodMonitor ----------------------------------------------------------------------------------
 
 
-@CHECKS.run("podmonitor-target")
 def podmonitor_target(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for monitor in named(g.of_kind(MONITORING, "PodMonitor")):
@@ -224,7 +222,6 @@ SELECTORS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
 }
 
 
-@CHECKS.run("unselected")
 def unselected(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for kind, (loaders, field, namespace_field, effect) in SELECTORS.items():

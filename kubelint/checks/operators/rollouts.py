@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, named
+from kubelint.checks.operators.common import named
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import rollout_services
 from kubelint.k8s import objects as k8s
@@ -26,11 +26,11 @@ ROLLOUTS = "argoproj.io"
 HASH_LABEL = "rollouts-pod-template-hash"   # v1alpha1.DefaultRolloutUniqueLabelKey
 #: the strategies' Service pairs that must differ, and the validation's messages
 DISTINCT = ((("spec", "strategy", "blueGreen"), "activeService", "previewService",
-             "This rollout uses the same service for the active and preview services, but two different services "
-             "are required."),
+             ("This rollout uses the same service for the active and preview services, but two different services "
+              "are required.")),
             (("spec", "strategy", "canary"), "stableService", "canaryService",
-             "This rollout uses the same service for the stable and canary services, but two different services "
-             "are required."))
+             ("This rollout uses the same service for the stable and canary services, but two different services "
+              "are required.")))
 
 
 def _template_labels(rollout: Resource) -> dict | None:
@@ -38,7 +38,6 @@ def _template_labels(rollout: Resource) -> dict | None:
     return labels if isinstance(labels, dict) else None
 
 
-@CHECKS.run("service-selector")
 def service_selector(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for rollout in named(g.of_kind(ROLLOUTS, "Rollout")):
@@ -78,7 +77,6 @@ def _unmatched(name: str, selector: dict, labels: dict, path: Path) -> Problem |
     return None
 
 
-@CHECKS.run("service-ambiguous")
 def service_ambiguous(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for rollout in named(g.of_kind(ROLLOUTS, "Rollout")):

@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubelint.checks import Context
-from kubelint.checks.operators.common import CHECKS, labels_of, named
+from kubelint.checks.operators.common import labels_of, named
 from kubelint.crossref.graph import graph
 from kubelint.crossref.references import STRIMZI_CLUSTER, STRIMZI_GROUP, STRIMZI_OPERANDS
 from kubelint.model import Path, Problem, Resource
 from kubelint.rules.registry import Rule
 
 
-@CHECKS.run("cluster-label")
 def cluster_label(rule: Rule, ctx: Context) -> Iterator[tuple[Resource, Problem]]:
     g = graph(ctx)
     for kind, (cluster_kind, effect) in STRIMZI_OPERANDS.items():
