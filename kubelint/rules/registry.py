@@ -126,12 +126,19 @@ def load_rules(folder: str | None = None) -> dict[str, Rule]:
     ``rules/index.json`` (written by scripts/gen_docs.py) holds every rule file already parsed,
     with a checksum of its text: a file whose checksum matches is taken from the index (reading
     125 YAML files at every start would cost more than the rest of a one-file check); a file
-    edited since is parsed again.
+    edited since is parsed again. An installed kubelint ships the index alone (the rule files
+    would double the wheel's rules for nothing): without rule files, the index is the rules.
     """
     directory = Path(folder) if folder else data_dir("rules")
     index = _read_index(directory)
     rules: dict[str, Rule] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        for name in sorted(index):
+            rule = parse_rule(index[name]["data"], str(directory / name))
+            rules[rule.id] = rule
+        return rules
+    for path in files:
         text = path.read_text(encoding="utf-8")
         entry = index.get(path.name)
         data = entry["data"] if entry and entry.get("crc") == checksum(text) else parse_rule_file(text, str(path))
