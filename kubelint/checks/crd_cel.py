@@ -14,6 +14,7 @@ without ``status`` when the status subresource drops it.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Iterator
 
 from kubelint.model import Path, Problem, Resource, format_path
@@ -21,6 +22,13 @@ from kubelint.schema import cel
 
 PARAMS: dict = {}
 NOT_EVALUATED = "cel-not-evaluated"
+# k8s.io/apiserver/pkg/apis/cel/config.go: PerCallLimit ("roughly 0.1 second for each expression
+# validation call"); the API server stops a call at this runtime cost (cel.CostLimit) and reports
+# "call cost exceeds limit for rule" (apiextensions-apiserver pkg/apiserver/schema/cel/validation.go).
+PER_CALL_LIMIT = 1_000_000
+# A wall-clock bound on the CEL rules of one custom resource, whatever the estimate misses.
+DOCUMENT_SECONDS = 1.0
+_MACROS = re.compile(r"\.\s*(all|exists_one|exists|map|filter)\s*\(")
 _REASONS = {"FieldValueRequired": "Required value", "FieldValueForbidden": "Forbidden",
             "FieldValueDuplicate": "Duplicate value", "FieldValueInvalid": None}
 
@@ -39,7 +47,7 @@ def check_resource(resource: Resource, rule, ctx) -> Iterator[Problem]:
     schema = custom.schema
     defaulted = custom.as_validated(resource.data)
     defaulted.setdefault("metadata", None)
-    walker = _Walker(environment, custom.key, reported)
+    walker = _Walker(environment, custom.key, reported, time.monotonic() + DOCUMENT_SECONDS)
     walker.node(schema, defaulted, (), root=True)
     yield from walker.problems
 
@@ -52,8 +60,10 @@ def _has_rules(custom, ctx) -> bool:
 
 
 class _Walker:
-    def __init__(self, environment: cel.Environment, crd_key, reported: set):
+    def __init__(self, environment: cel.Environment, crd_key, reported: set, deadline: float = float("inf")):
         self.environment = environment
+        self.deadline = deadline
+        self.timed_out = False
         self.crd_key = crd_key
         self.reported = reported
         self.problems: list[Problem] = []
@@ -93,6 +103,24 @@ class _Walker:
                 continue
             if self_value is None:
                 self_value = cel.root_value(schema, value) if root else cel.to_cel(schema, value)
+            if self.timed_out:
+                return
+            if time.monotonic() > self.deadline:
+                self.timed_out = True
+                self.problems.append(Problem(path, f"{format_path(path) or '<root>'}: validation rules not evaluated: "
+                                             f"the CEL rules of this object ran for more than {DOCUMENT_SECONDS:g} s; "
+                                             "the remaining rules were skipped", rule=NOT_EVALUATED, at_key=True))
+                return
+            cost = estimated_call_cost(source, self_value)
+            if cost > PER_CALL_LIMIT:
+                kind = schema.get("type") or "object"
+                where = format_path(path) or "<root>"
+                self.problems.append(Problem(
+                    path, f'{where}: Invalid value: "{kind}": call cost exceeds limit for rule: {_shown(item, source)}',
+                    hint=f"its comprehensions over these values cost about {cost:.3g}, more than the API server's "
+                         f"per-call limit of {PER_CALL_LIMIT:,} (PerCallLimit): not evaluated; make the lists "
+                         "smaller or the rule simpler", at_key=True))
+                continue
             try:
                 result = self.environment.evaluate(compiled, {"self": self_value})
             except cel.CELError as exc:
@@ -142,6 +170,62 @@ class _Walker:
         where = format_path(path) or "<root>"
         self.problems.append(Problem(path, f"{where}: validation rule not evaluated: {shown}: {why}",
                                      rule=NOT_EVALUATED, at_key=True))
+
+
+def _shown(item: dict, source: str) -> str:
+    message = item.get("message")
+    return message if isinstance(message, str) and message else source
+
+
+def comprehension_depth(source: str) -> int:
+    """How deep comprehension macros (all, exists, exists_one, map, filter) nest in a rule."""
+    depth = best = 0
+    stack: list[bool] = []
+    position, quote = 0, ""
+    while position < len(source):
+        char = source[position]
+        if quote:
+            if char == "\\":
+                position += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == ".":
+            match = _MACROS.match(source, position)
+            if match:
+                stack.append(True)
+                depth += 1
+                best = max(best, depth)
+                position = match.end()
+                continue
+        elif char == "(":
+            stack.append(False)
+        elif char == ")" and stack:
+            if stack.pop():
+                depth -= 1
+        position += 1
+    return best
+
+
+def _largest_collection(value: Any, budget: list[int]) -> int:
+    if budget[0] <= 0:
+        return 0
+    budget[0] -= 1
+    if isinstance(value, dict):
+        return max([len(value), *(_largest_collection(v, budget) for v in value.values())])
+    if isinstance(value, list):
+        return max([len(value), *(_largest_collection(v, budget) for v in value)])
+    return 0
+
+
+def estimated_call_cost(source: str, self_value: Any) -> float:
+    """A lower bound of cel-go's runtime cost: each nested comprehension iterates the largest collection."""
+    depth = comprehension_depth(source)
+    if depth < 2:
+        return 0.0
+    size = _largest_collection(self_value, [200_000])
+    return float(size) ** depth
 
 
 def _has_non_ascii(value: Any) -> bool:
