@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, options: Options, context: ReportContext) -> i
     wanted = {f.file for f in first.findings if plan.allowed(f, rules, args.unsafe_fixes)}
     errors = {name: error for name, error in errors.items() if name in wanted}
     if args.diff:
-        secrets = sensitive_values(first.resources)
+        secrets = sensitive_values(first.resources, raw_files=set(originals))
         write_output(_diff(originals, outcome.texts, secrets), args.output if args.output else None)
         _summary_to(sys.stderr, outcome.result)
         return EXIT_FINDINGS if outcome.texts else EXIT_OK

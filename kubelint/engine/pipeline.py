@@ -568,7 +568,8 @@ class _Run:
                                               sources={n: s for n, s in self.sources.items() if reports(n)},
                                               rules=self.rules, options=self.options, baseline=self.baseline)
         if out:
-            redactor = _Redactor(sensitive_values(self.resources))
+            shown = {finding.file for finding in out}  # the files whose lines the report shows
+            redactor = _Redactor(sensitive_values(self.resources, raw_files=shown))
             lines = _SourceLines(self.sources)
             out = [printable_finding(redactor.apply(f, self._snippet(lines, f))) for f in out]
         out.sort(key=Finding.sort_key)
@@ -687,7 +688,8 @@ class _SourceLines:
 
 
 class _Redactor:
-    """Masks secret values in messages, hints and source snippets."""
+    """Masks secret values in every text field of a finding: message, hint, path (a Secret's key may
+    hold its own value) and source snippet; every report format prints only these."""
 
     def __init__(self, secrets: set[str]):
         ordered = sorted(secrets, key=len, reverse=True)
@@ -697,6 +699,6 @@ class _Redactor:
         if self.pattern is None:
             return replace(finding, snippet=line) if line is not None else finding
         mask = self.pattern.sub
-        return replace(finding, message=mask("<redacted>", finding.message),
+        return replace(finding, message=mask("<redacted>", finding.message), path=mask("<redacted>", finding.path),
                         hint=mask("<redacted>", finding.hint) if finding.hint else None,
                         snippet=mask("********", line) if line is not None else None)

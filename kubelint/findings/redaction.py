@@ -27,12 +27,15 @@ and indentation only (``mask_values``).
 from __future__ import annotations
 
 import base64
+import json
 import re
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 from kubelint.findings.secretlike import sensitive_configmap_values
 from kubelint.k8s import objects as k8s
+from kubelint.load.exact import node_kind
+from kubelint.load.parser import FLOW_COLON
 from kubelint.model import Path, Resource
 
 NOT_SECRET = frozenset({"true", "false", "null", "none", "yes", "no"})
@@ -50,6 +53,8 @@ def sensitive_places(resource: Resource) -> Iterator[tuple[Path, Any, int]]:
             if isinstance(entries, dict):
                 for key, value in entries.items():
                     yield (field, key), value, MIN_SECRET
+            elif entries is not None:  # a scalar or a list where the mapping belongs: all of it is secret
+                yield (field,), entries, MIN_SECRET
     annotation_paths = [("metadata", "annotations")]
     found = k8s.pod_spec(resource)
     if found is not None:
@@ -70,8 +75,11 @@ def sensitive_places(resource: Resource) -> Iterator[tuple[Path, Any, int]]:
                         yield container_path + ("env", index, "value"), item["value"], MIN_OTHER
 
 
-def sensitive_values(resources: Iterable[Resource]) -> set[str]:
-    """Every text that would reveal a sensitive value of ``resources``."""
+def sensitive_values(resources: Iterable[Resource], raw_files: Collection[str] | None = None) -> set[str]:
+    """Every text that would reveal a sensitive value of ``resources``.
+
+    The documents of ``raw_files`` (all when None) are also read as written (``_raw_sensitive_scalars``):
+    the files whose lines a report shows."""
     values: set[str] = set()
     literals = _Literals()
 
@@ -101,21 +109,134 @@ def sensitive_values(resources: Iterable[Resource]) -> set[str]:
                     for form in forms:
                         add_text(form, MIN_SECRET)
             elif isinstance(item, dict):
+                for key in item:  # a key inside a value is part of the value (`value: {s3cr3t: 1}`)
+                    add_text(str(key), minimum)
                 stack.extend((where + (key,), child) for key, child in item.items())
             elif isinstance(item, list):
                 stack.extend((where + (index,), child) for index, child in enumerate(item))
 
+    def add_base64(value: str) -> None:
+        try:
+            add_text(base64.b64decode(value, validate=False).decode("utf-8"), MIN_SECRET)
+        except ValueError:  # not base64, or not UTF-8 text
+            pass
+
+    resources = list(resources)
     for resource in resources:
         for path, value, minimum in sensitive_places(resource):
             add(resource, path, value, minimum)
             if resource.kind == "Secret" and path[0] == "data" and isinstance(value, str):
-                try:
-                    add_text(base64.b64decode(value, validate=False).decode("utf-8"), MIN_SECRET)
-                except ValueError:  # not base64, or not UTF-8 text
-                    pass
+                add_base64(value)
+        for copy in _last_applied(resource):  # kubectl's copy of the object: its values, maybe older ones
+            for path, value, minimum in sensitive_places(copy):
+                add(copy, path, value, minimum)
+                if copy.kind == "Secret" and path[0] == "data" and isinstance(value, str):
+                    add_base64(value)
         for value in sensitive_configmap_values(resource):
             add_text(value, MIN_SECRET)
+        if raw_files is None or resource.document.source.name in raw_files:
+            for text, minimum, is_data in _raw_sensitive_scalars(resource):
+                if add_text(text, minimum) and is_data:
+                    add_base64(text)
     return values - public_names(resources)
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _last_applied(resource: Resource) -> list[Resource]:
+    """The object as ``kubectl apply`` last wrote it into its annotation (JSON), as a Resource of its own
+    kind, so that the values it copies (a Secret's data, env values, older ones too) are masked."""
+    annotations = k8s.get(resource.data, ("metadata", "annotations"))
+    text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
+    if not isinstance(text, str) or "{" not in text:
+        return []
+    try:
+        copy = json.loads(text)
+    except ValueError:
+        return []
+    if not isinstance(copy, dict):
+        return []
+    api_version, kind = copy.get("apiVersion"), copy.get("kind")
+    return [Resource(resource.document, resource.path, copy, api_version if isinstance(api_version, str) else "",
+                     kind if isinstance(kind, str) else "", None, None)]
+
+
+def _raw_sensitive_scalars(resource: Resource) -> Iterator[tuple[str, int, bool]]:
+    """(text, shortest length to mask, is Secret data) of every scalar at a sensitive place of the
+    document as written: the raw parse, where a duplicate key's overwritten value still is
+    (`stringData: {p: FIRST, p: SECOND}`: the data holds SECOND only, the source line both)."""
+    try:
+        root = getattr(resource.document.positions(), "root", None)
+    except Exception:  # no positions, no raw parse: the data's values are listed already
+        return
+    node = _raw_at(root, resource.path)
+    if node is None or node_kind(node) != "mapping":
+        return
+    if resource.kind == "Secret" and resource.group == "":
+        for key, value in node.value:
+            if node_kind(key) == "scalar" and key.value in ("data", "stringData"):
+                is_data = key.value == "data"
+                if node_kind(value) == "mapping":
+                    for _, entry in value.value:  # the keys are names (`password`), the values secret
+                        for text in _scalars(entry):
+                            yield text, MIN_SECRET, is_data
+                else:
+                    for text in _scalars(value):
+                        yield text, MIN_SECRET, is_data
+    for env in _env_lists(node):
+        for item in env.value:
+            if node_kind(item) == "mapping":
+                for key, value in item.value:
+                    if node_kind(key) == "scalar" and key.value == "value":
+                        for text in _scalars(value):
+                            yield text, MIN_OTHER, False
+
+
+def _raw_at(node: Any, path: Path) -> Any:
+    for segment in path:
+        if node is None:
+            return None
+        kind = node_kind(node)
+        if isinstance(segment, int):
+            node = node.value[segment] if kind == "sequence" and 0 <= segment < len(node.value) else None
+        elif kind == "mapping":
+            node = next((value for key, value in reversed(node.value)
+                         if node_kind(key) == "scalar" and key.value == segment), None)
+        else:
+            return None
+    return node
+
+
+def _scalars(node: Any) -> Iterator[str]:
+    """Every scalar of a node, keys included."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = node_kind(item)
+        if kind == "scalar":
+            if isinstance(item.value, str):
+                yield item.value.replace(FLOW_COLON, ":")
+        elif kind == "mapping":
+            for key, value in item.value:
+                stack.extend((key, value))
+        elif kind == "sequence":
+            stack.extend(item.value)
+
+
+def _env_lists(root: Any) -> Iterator[Any]:
+    """Every sequence under a key ``env`` (containers of any pod template, custom workloads too)."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        kind = node_kind(item)
+        if kind == "mapping":
+            for key, value in item.value:
+                if node_kind(key) == "scalar" and key.value == "env" and node_kind(value) == "sequence":
+                    yield value
+                stack.append(value)
+        elif kind == "sequence":
+            stack.extend(item.value)
 
 
 def public_names(resources: Iterable[Resource]) -> set[str]:

@@ -24,7 +24,64 @@ NUMBER = "73519024"          # a secret that YAML reads as an integer
 OCTAL = "07350124"           # one that YAML 1.1 reads as octal 1954900 (an ambiguous scalar)
 OCTAL_VALUE = str(int(OCTAL, 8))
 BROKEN = "kubelint-broken-canary-51c0d8"  # only in documents that cannot be read
-LEAKS = [CANARY, CANARY_B64, NUMBER, OCTAL, OCTAL_VALUE, OCTAL.lstrip("0"), "7f3a9c2e", BROKEN, "51c0d8"]
+# issue 17: places the data alone does not show (an overwritten duplicate in a flow mapping), a scalar
+# where the mapping belongs, JSON on one line, an env value that is a mapping, a key holding its value,
+# the copy kubectl keeps in the last-applied annotation (an older value)
+OVERWRITTEN = "kl-overwritten-q8Zr4Tm1"
+OVERWRITTEN_DATA = "kl-overwritten-data-W3nB7x"
+OVERWRITTEN_B64 = base64.b64encode(OVERWRITTEN_DATA.encode()).decode()
+SCALAR = "kl-scalar-stringdata-Hy62Pq"
+SCALAR_DATA = "kl-scalar-data-Vc90Lk"
+JSON_SECRET = "kl-json-stringdata-Ru55Dw"
+JSON_DATA = "kl-json-data-Gt41Mz"
+JSON_B64 = base64.b64encode(JSON_DATA.encode()).decode()
+ENV_MAP = "kl-env-mapping-Xe27Fs"
+OWN_KEY = "kl-own-key-Np83Ja"
+LAST_APPLIED = "kl-last-applied-Bq16Yc"
+ISSUE_17 = [OVERWRITTEN, OVERWRITTEN_DATA, OVERWRITTEN_B64, SCALAR, SCALAR_DATA, JSON_SECRET, JSON_DATA, JSON_B64,
+            ENV_MAP, OWN_KEY, LAST_APPLIED]
+LEAKS = [CANARY, CANARY_B64, NUMBER, OCTAL, OCTAL_VALUE, OCTAL.lstrip("0"), "7f3a9c2e", BROKEN, "51c0d8",
+         *ISSUE_17]
+
+TRICKY = f"""\
+apiVersion: v1
+kind: Secret
+metadata: {{name: flow-duplicates, namespace: shop}}
+stringData: {{p: {OVERWRITTEN}, q: x, p: other-value, bad_: 3}}
+data: {{a: {OVERWRITTEN_B64}, a: b3RoZXI=, bad_: 3}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: scalar-string-data}}
+stringData: {SCALAR}
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: scalar-data}}
+data: {SCALAR_DATA}
+---
+{{"apiVersion": "v1", "kind": "Secret", "metadata": {{"name": "one-line"}}, "stringData": {{"password": "{JSON_SECRET}", "pw": "{JSON_SECRET}"}}, "data": {{"token": "{JSON_B64}", "bad_": "{JSON_B64}"}}, "bogus": 1}}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: own-key
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{{"apiVersion":"v1","kind":"Secret","stringData":{{"password":"{LAST_APPLIED}"}}}}'
+stringData:
+  "bad key {OWN_KEY}": {OWN_KEY}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: env-mapping}}
+spec:
+  containers:
+    - name: c
+      image: nginx:1.27
+      env:
+        - {{name: A, value: {{{ENV_MAP}: 1}}}}
+        - {{name: B, value: [{ENV_MAP}]}}
+"""
 
 SECRET = f"""\
 apiVersion: v1
@@ -124,6 +181,7 @@ def manifests(tmp_path_factory):
     (folder / "secret.yaml").write_text(SECRET)
     (folder / "workload.yaml").write_text(WORKLOAD)
     (folder / "broken.yaml").write_text(BROKEN_SECRET)
+    (folder / "tricky.yaml").write_text(TRICKY)
     return folder
 
 
@@ -213,3 +271,45 @@ def test_lines_of_unreadable_documents_keep_keys_and_length(line, masked):
     from kubelint.findings.redaction import mask_values
 
     assert mask_values(line) == masked and len(masked) == len(line)
+
+
+def test_the_tricky_canaries_are_on_lines_with_findings(manifests):
+    # issue 17: each canary of TRICKY sits on a line that has a finding, so the report shows that line
+    completed = run_cli("check", str(manifests / "tricky.yaml"), "--format", "json", "--fail-on", "info")
+    lines = {f["line"] for f in json.loads(completed.stdout)["findings"]}
+    for canary in (OVERWRITTEN, OVERWRITTEN_B64, SCALAR, SCALAR_DATA, JSON_SECRET, JSON_B64, ENV_MAP, OWN_KEY):
+        number = next(n for n, line in enumerate(TRICKY.splitlines(), 1) if canary in line)
+        assert number in lines, (canary, number, sorted(lines))
+
+
+def test_the_diff_of_fixes_prints_no_secret(manifests, tmp_path):
+    target = tmp_path / "tricky.yaml"
+    target.write_text(TRICKY + "---\n" + SECRET)
+    completed = run_cli("check", str(target), "--diff", "--unsafe-fixes")
+    assert completed.returncode in (0, 1), completed.stderr
+    assert_no_leak(completed.stdout, completed.stderr)
+
+
+def test_names_namespaces_and_labels_stay_visible(tmp_path):
+    # issue 17: a Secret's value equal to a namespace (username "shop" in namespace "shop") masks the
+    # value, not the namespace in another object's message (public_names)
+    (tmp_path / "app.yaml").write_text(f"""\
+apiVersion: v1
+kind: Secret
+metadata: {{name: postgres-credentials, namespace: shop, labels: {{team: payments}}}}
+data: {{username: {base64.b64encode(b"shop").decode()}, password: {base64.b64encode(b"payments").decode()}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: api, namespace: shop, labels: {{team: payments}}}}
+spec:
+  containers:
+    - name: api
+      image: nginx:1.27
+      envFrom: [{{secretRef: {{name: missing-secret}}}}]
+""")
+    completed = run_cli("check", str(tmp_path), "--format", "json", "--fail-on", "info")
+    findings = json.loads(completed.stdout)["findings"]
+    missing = [f for f in findings if "missing-secret" in f["message"]]
+    assert missing and 'namespace "shop"' in missing[0]["message"], findings
+    assert "<redacted>" not in completed.stdout
