@@ -113,13 +113,16 @@ class _Walker:
                 return
             cost = estimated_call_cost(source, self_value)
             if cost > PER_CALL_LIMIT:
-                kind = schema.get("type") or "object"
+                # The estimate is not exact (each nested comprehension is assumed to iterate the largest
+                # collection), so kubelint does not claim the API server's error: it reports that it did
+                # not evaluate the rule, and why.
                 where = format_path(path) or "<root>"
                 self.problems.append(Problem(
-                    path, f'{where}: Invalid value: "{kind}": call cost exceeds limit for rule: {_shown(item, source)}',
-                    hint=f"its comprehensions over these values cost about {cost:.3g}, more than the API server's "
-                         f"per-call limit of {PER_CALL_LIMIT:,} (PerCallLimit): not evaluated; make the lists "
-                         "smaller or the rule simpler", at_key=True))
+                    path, f"{where}: validation rule not evaluated: {_shown(item, source)}: its nested "
+                          f"comprehensions over these values may cost about {cost:.3g}, more than the API server's "
+                          f"per-call limit of {PER_CALL_LIMIT:,} (PerCallLimit), at which the API server stops it "
+                          "with 'call cost exceeds limit for rule'",
+                    hint="make the lists smaller (maxItems) or the rule simpler", rule=NOT_EVALUATED, at_key=True))
                 continue
             try:
                 result = self.environment.evaluate(compiled, {"self": self_value})
@@ -220,7 +223,7 @@ def _largest_collection(value: Any, budget: list[int]) -> int:
 
 
 def estimated_call_cost(source: str, self_value: Any) -> float:
-    """A lower bound of cel-go's runtime cost: each nested comprehension iterates the largest collection."""
+    """A rough estimate of cel-go's runtime cost: each nested comprehension iterates the largest collection."""
     depth = comprehension_depth(source)
     if depth < 2:
         return 0.0

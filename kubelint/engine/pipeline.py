@@ -687,6 +687,9 @@ class _SourceLines:
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
+_VALUE_PLACE = re.compile(r"^((?:data|stringData)|.*?\benv\[\d+\]\.value)(.*)$", re.DOTALL)
+
+
 class _Redactor:
     """Masks secret values in every text field of a finding: message, hint, path (a Secret's key may
     hold its own value) and source snippet; every report format prints only these."""
@@ -695,10 +698,17 @@ class _Redactor:
         ordered = sorted(secrets, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
 
+    def _path(self, path: str) -> str:
+        """Only the part of a path under a Secret's data or an env value can hold a value: field names
+        elsewhere (``spec.volumes[0].storageos``) stay readable even when some secret equals them."""
+        assert self.pattern is not None
+        place = _VALUE_PLACE.match(path)
+        return place.group(1) + self.pattern.sub("<redacted>", place.group(2)) if place else path
+
     def apply(self, finding: Finding, line: str | None) -> Finding:
         if self.pattern is None:
             return replace(finding, snippet=line) if line is not None else finding
         mask = self.pattern.sub
-        return replace(finding, message=mask("<redacted>", finding.message), path=mask("<redacted>", finding.path),
+        return replace(finding, message=mask("<redacted>", finding.message), path=self._path(finding.path),
                         hint=mask("<redacted>", finding.hint) if finding.hint else None,
                         snippet=mask("********", line) if line is not None else None)
