@@ -293,9 +293,11 @@ def _char_at(text: str, mark) -> str | None:
 def _looks_like_json_stream(text: str) -> bool:
     # kubectl's YAMLOrJSONDecoder sniffs JSON by its first non-space character; a YAML flow
     # mapping also starts with "{", so only a text that parses as JSON is read as JSON.
+    # A JSON document followed by "---" and more is a multi-document YAML stream (JSON is YAML),
+    # as kubectl-validate reads it (its testcases include such a file).
     try:
-        _json_decoder().raw_decode(text)
-        return True
+        _, end = _json_decoder().raw_decode(text)
+        return not text[end:].lstrip().startswith("---")
     except _JSONNumberOutOfRange:  # JSON that Kubernetes rejects: reported by _read_json
         return True
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack

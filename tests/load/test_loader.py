@@ -84,6 +84,16 @@ def test_json_duplicate_keys_are_found_by_the_yaml_reader():
     assert [(f.rule, f.line) for f in findings] == [("yaml-duplicate-key", 2)]
 
 
+def test_a_json_document_then_yaml_documents_is_one_yaml_stream():
+    # kubectl-validate testcases: a .yaml file may start with a JSON document followed by "---"
+    # (JSON is YAML); both documents are read and checked, the second at its own lines.
+    text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}}\n---\n'
+    text += CONFIGMAP.format(name="b").replace("key: value", "key: 1")
+    findings = lint(text)
+    assert [(f.rule, f.severity, f.line, f.column) for f in findings] == [("schema-type", Severity.ERROR, 8, 8)]
+    assert [d.document.data["metadata"]["name"] for d in documents(text)] == ["a", "b"]
+
+
 # --- scalars as go-yaml v2 resolves them -----------------------------------------------------
 
 
