@@ -6,30 +6,14 @@ import json
 import subprocess
 import sys
 
+from conftest import crd
 from kubelint.checks.crd_cel import comprehension_depth
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: bombs.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: bombs, singular: bomb, kind: Bomb}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                items: {type: array, items: {type: integer}}
-              x-kubernetes-validations:
-                - rule: "self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))"
-"""
+CRD = crd("Bomb", """properties:
+  items: {type: array, items: {type: integer}}
+x-kubernetes-validations:
+  - rule: "self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))"
+""")
 
 
 def test_comprehension_depth():
